@@ -1,0 +1,3 @@
+from sofacast.cli import main
+
+main()

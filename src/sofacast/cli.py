@@ -1,0 +1,129 @@
+"""The sofacast command line: parse, call the library, print. Domain errors become one line here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from sofacast import console
+from sofacast.errors import SofacastError
+from sofacast.pull import PullOptions, pull
+from sofacast.records import Show
+from sofacast.transcribe.engines import DEFAULT_ENGINE, ENGINES
+from sofacast.workspace import WORKSPACE_ENV, Workspace, init_workspace
+
+app = typer.Typer(help="From raw interview recording to published, searchable podcast.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+
+WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", envvar=WORKSPACE_ENV,
+                            help="The show's folder (holding sofacast.toml). Default: the current folder.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn domain errors into one line on stderr and a non-zero exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SofacastError as exc:
+            console.err.print(f"[bold red]Error:[/] {exc.one_line()}", soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            console.err.print("Interrupted. Files already written are complete; nothing half-written was kept.")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def say(quiet: bool, message: str) -> None:
+    if not quiet:
+        typer.echo(message)
+
+
+@app.command()
+@reports_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new show.")] = Path("."),
+    title: Annotated[str, typer.Option(help="Show title.")] = ...,
+    author: Annotated[str, typer.Option(help="Author shown in podcast apps.")] = ...,
+    email: Annotated[str, typer.Option(help="Owner email (Apple requires one).")] = ...,
+    base_url: Annotated[str, typer.Option(help="Public URL where feeds/, transcripts/ and episodes/ are served.")] = ...,
+    host: Annotated[list[str] | None, typer.Option("--host", help="Host name; repeat for several.")] = None,
+    description: Annotated[str, typer.Option(help="Show description.")] = "",
+    language: Annotated[str, typer.Option(help="Language code.")] = "en",
+    category: Annotated[list[str] | None, typer.Option("--category", help="Apple Podcasts category; repeatable.")] = None,
+    explicit: Annotated[bool, typer.Option(help="Mark the show explicit.")] = False,
+    image_url: Annotated[str, typer.Option(help="Square artwork URL (1400–3000 px).")] = "",
+    quiet: QuietOption = False,
+) -> None:
+    """Create a show workspace: sofacast.toml and the episodes/, transcripts/, feeds/ folders."""
+    show = Show(title=title, description=description or title, author=author, owner_name=author, owner_email=email,
+                language=language, categories=category or ["Technology"], explicit=explicit, image_url=image_url,
+                base_url=base_url.rstrip("/") + "/", hosts=host or [author])
+    workspace = init_workspace(folder, show)
+    say(quiet, f"Created {workspace.root / 'sofacast.toml'}")
+
+
+@app.command("pull")
+@reports_errors
+def pull_command(
+    source: Annotated[str, typer.Argument(help="A URL yt-dlp handles (page, media link, RSS feed, playlist) or a local file.")],
+    slug: Annotated[str | None, typer.Option(help="Folder name under episodes/ (default: from the title).")] = None,
+    title: Annotated[str | None, typer.Option(help="Episode title (default: the source's).")] = None,
+    guest: Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")] = None,
+    question: Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")] = None,
+    number: Annotated[int | None, typer.Option(help="Episode number (default: the next one).")] = None,
+    force: Annotated[bool, typer.Option(help="Pull again even if already pulled.")] = False,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Pull episode media (audio only) and metadata into episodes/<slug>/."""
+    ws = Workspace.open(workspace)
+    options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number, force=force)
+    with console.bytes_bar("Downloading", quiet) as bar:
+        for result in pull(ws, source, options, on_progress=lambda label, got, total: bar.update(got, total, label[:40])):
+            verb = "Pulled" if result.pulled else "Already pulled"
+            say(quiet, f"{verb} {result.slug}: {result.episode.title} ({len(result.episode.questions)} questions)")
+
+
+@app.command()
+@reports_errors
+def transcribe(
+    slugs: Annotated[list[str] | None, typer.Argument(help="Episodes to transcribe.", show_default=False)] = None,
+    all_episodes: Annotated[bool, typer.Option("--all", help="Every episode in the workspace.")] = False,
+    engine: Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_ENGINE,
+    model: Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")] = None,
+    force: Annotated[bool, typer.Option(help="Transcribe even when the transcript is up to date.")] = False,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Transcribe episodes and write transcripts/<slug>.json, .vtt, .srt and .txt."""
+    from sofacast.transcribe.pipeline import Transcriber
+
+    ws = Workspace.open(workspace)
+    transcriber = Transcriber(ws, engine=engine, model=model)
+    for slug in ws.select(slugs or [], all_episodes):
+        with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
+            result = transcriber.run(slug, force=force, on_progress=bar.update)
+        if result.up_to_date:
+            say(quiet, f"{slug}: up to date (use --force to redo)")
+        else:
+            words = sum(len(s.text.split()) for s in result.transcript.segments)
+            say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
+
+
+def main() -> None:
+    app()
+
+
+def _json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

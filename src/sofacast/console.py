@@ -1,0 +1,48 @@
+"""What the CLI shows on a terminal: progress bars when stderr is a TTY, nothing otherwise."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+err = Console(stderr=True, highlight=False)
+
+
+def interactive(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+class Bar:
+    """One progress bar; a no-op when the output is not a terminal or --quiet is given."""
+
+    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:
+        self._progress, self._task = progress, task
+
+    def update(self, done: float, total: float | None, description: str | None = None) -> None:
+        if self._progress is not None and self._task is not None:
+            extra = {"description": description} if description else {}
+            self._progress.update(self._task, completed=done, total=total, **extra)
+
+
+@contextmanager
+def seconds_bar(label: str, quiet: bool) -> Iterator[Bar]:
+    """A bar counted in seconds of audio."""
+    if not interactive(quiet):
+        yield Bar(None, None)
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:>6.0f}/{task.total:.0f} s"), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        yield Bar(progress, progress.add_task(label, total=None))
+
+
+@contextmanager
+def bytes_bar(label: str, quiet: bool) -> Iterator[Bar]:
+    if not interactive(quiet):
+        yield Bar(None, None)
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err, transient=True) as progress:
+        yield Bar(progress, progress.add_task(label, total=None))

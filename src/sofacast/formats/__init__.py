@@ -1,0 +1,15 @@
+"""Renderings of a canonical transcript: VTT, SRT, plain text, and the canonical JSON itself."""
+
+from collections.abc import Callable
+
+from sofacast.formats.srt import render_srt
+from sofacast.formats.text import render_text
+from sofacast.formats.vtt import render_vtt
+from sofacast.records import Transcript
+
+# One renderer per file suffix: adding a format is adding a line here.
+RENDERERS: dict[str, Callable[[Transcript], str]] = {
+    ".vtt": render_vtt,
+    ".srt": render_srt,
+    ".txt": render_text,
+}

@@ -1,0 +1,1 @@
+"""Audio files: probing, decoding and extracting, through the ffmpeg binary of imageio-ffmpeg."""

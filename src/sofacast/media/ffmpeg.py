@@ -1,0 +1,115 @@
+"""The one module that runs ffmpeg (from the imageio-ffmpeg wheel: no system ffmpeg or ffprobe)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from sofacast.errors import MediaError
+
+SAMPLE_RATE = 16_000
+
+# Audio codecs that can be copied out of a video container without re-encoding, and the file
+# extension podcast apps expect for each.
+_COPYABLE_AUDIO = {"aac": ".m4a", "mp3": ".mp3", "opus": ".opus", "vorbis": ".ogg", "flac": ".flac"}
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    duration: float | None
+    audio_codec: str | None
+    has_video: bool
+    channels: int
+
+
+@cache
+def ffmpeg_exe() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", *args], capture_output=True, check=False)
+
+
+def _last_error_line(stderr: bytes) -> str:
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return lines[-1] if lines else "ffmpeg failed"
+
+
+def probe(path: Path) -> MediaInfo:
+    """Read duration and streams from `ffmpeg -i` (ffprobe is not shipped in the wheel)."""
+    _require_file(path)
+    text = _run(["-i", str(path)]).stderr.decode("utf-8", "replace")
+    audio = re.search(r"Stream #\S+.*?: Audio: (\w+)[^\n]*", text)
+    if not audio:
+        reason = "no audio stream" if "Stream #" in text else _last_error_line(text.encode())
+        raise MediaError(f"{path.name} holds no playable audio ({reason})", "Pull the episode again, or point to an audio or video file.")
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
+    seconds = None
+    if duration:
+        h, m, s = duration.groups()
+        seconds = int(h) * 3600 + int(m) * 60 + float(s)
+    line = audio.group(0)
+    channels = 1 if " mono" in line else 2 if "stereo" in line else _channel_count(line)
+    return MediaInfo(seconds, audio.group(1), bool(re.search(r"Stream #\S+.*?: Video: (?!mjpeg|png)", text)), channels)
+
+
+def _channel_count(stream_line: str) -> int:
+    match = re.search(r"(\d+) channels", stream_line)
+    return int(match.group(1)) if match else 2
+
+
+def _require_file(path: Path) -> None:
+    if not path.is_file():
+        raise MediaError(f"media file {path} is missing", "Pull the episode again with 'sofacast pull SOURCE --force'.")
+    if path.stat().st_size == 0:
+        raise MediaError(f"media file {path} is empty", "Pull the episode again with 'sofacast pull SOURCE --force'.")
+
+
+def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.ndarray:
+    """Decode to float32 in [-1, 1]: shape (samples,) for mono, (samples, channels) otherwise."""
+    _require_file(path)
+    result = _run(["-threads", "0", "-i", str(path), "-vn", "-f", "s16le", "-acodec", "pcm_s16le",
+                   "-ac", str(channels), "-ar", str(sample_rate), "-"])
+    if result.returncode != 0:
+        raise MediaError(f"cannot decode {path.name}: {_last_error_line(result.stderr)}",
+                         "The file is corrupt or not audio; pull the episode again with --force.")
+    audio = np.frombuffer(result.stdout, np.int16).astype(np.float32) / 32768.0
+    if audio.size < sample_rate // 10 * channels:
+        raise MediaError(f"{path.name} holds no audio (decoded {audio.size / sample_rate / channels:.2f} s)",
+                         "The file is empty or truncated; pull the episode again with --force.")
+    return audio if channels == 1 else audio.reshape(-1, channels)
+
+
+def extract_audio(source: Path, target_stem: Path) -> Path:
+    """Write the audio track of `source` (e.g. a video) beside `target_stem`; copy it when the codec allows."""
+    info = probe(source)
+    suffix = _COPYABLE_AUDIO.get(info.audio_codec or "")
+    codec_args = ["-c:a", "copy"] if suffix else ["-c:a", "aac", "-b:a", "128k"]
+    target = target_stem.with_suffix(suffix or ".m4a")
+    result = _run(["-y", "-i", str(source), "-vn", "-map", "0:a:0", *codec_args, str(target)])
+    if result.returncode != 0:
+        raise MediaError(f"cannot extract the audio of {source.name}: {_last_error_line(result.stderr)}",
+                         "Check the file plays in a media player, then pull it again.")
+    return target
+
+
+def encode(samples: np.ndarray, target: Path, sample_rate: int = SAMPLE_RATE, bitrate: str = "64k") -> Path:
+    """Encode float32 samples (mono or (n, channels)) to a file whose format follows its suffix."""
+    channels = 1 if samples.ndim == 1 else samples.shape[1]
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels),
+         "-i", "-", "-b:a", bitrate, str(target)],
+        input=pcm, capture_output=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise MediaError(f"cannot encode {target.name}: {_last_error_line(proc.stderr)}", "Choose an .mp3, .m4a, .ogg or .wav name.")
+    return target

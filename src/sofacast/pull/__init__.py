@@ -1,0 +1,189 @@
+"""Pull episodes into the workspace: from a local file, or any URL yt-dlp handles.
+
+Every episode is assembled in a staging folder and renamed into episodes/<slug>/ only when
+complete, so an interrupted pull leaves the workspace as it was.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sofacast import atomic
+from sofacast.errors import SourceError
+from sofacast.media import ffmpeg
+from sofacast.pull import ytdlp
+from sofacast.pull.questions import questions_from_description
+from sofacast.records import Episode, Guest
+from sofacast.slugs import is_valid_slug, slugify, unique_slug
+from sofacast.workspace import Workspace
+
+ARCHIVE_FILE = ".yt-dlp-archive.txt"
+# (label, bytes done, bytes expected or None)
+PullProgress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class PullOptions:
+    slug: str | None = None
+    title: str | None = None
+    guests: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    number: int | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class PullResult:
+    slug: str
+    pulled: bool  # False: it was already in the workspace
+    episode: Episode
+
+
+def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: PullProgress | None = None) -> Iterator[PullResult]:
+    if options.slug is not None and not is_valid_slug(options.slug):
+        raise SourceError(f"'{options.slug}' is not a usable slug", f"Use lowercase letters, digits and dashes, e.g. '{slugify(options.slug)}'.")
+    local = Path(source).expanduser()
+    if local.exists() or not _looks_like_url(source):
+        yield _pull_local(workspace, local, options)
+        return
+    entries = ytdlp.list_entries(source)
+    if len(entries) > 1 and (options.slug or options.title or options.number):
+        raise SourceError(f"{source} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
+                          "Pull one episode's URL to set them, or leave them out.")
+    for entry in sorted(entries, key=_oldest_first):
+        yield _pull_remote(workspace, entry, options, on_progress)
+
+
+def _looks_like_url(source: str) -> bool:
+    return "://" in source or source.startswith("www.")
+
+
+def _oldest_first(entry: ytdlp.RemoteEntry) -> float:
+    # Feeds list newest first; numbering episodes in publication order means pulling oldest first.
+    return float(entry.metadata.get("timestamp") or 0)
+
+
+def _existing(workspace: Workspace, source_url: str) -> Episode | None:
+    for episode in workspace.episodes():
+        if episode.source_url == source_url and workspace.media_path(episode).is_file():
+            return episode
+    return None
+
+
+def _pull_local(workspace: Workspace, path: Path, options: PullOptions) -> PullResult:
+    if not path.is_file():
+        raise SourceError(f"{path} is neither a file nor a URL", "Check the path, or give a full URL starting with https://.")
+    source_url = _portable_path(workspace, path)
+    if (done := _existing(workspace, source_url)) and not options.force:
+        return PullResult(done.slug, False, done)
+    info = ffmpeg.probe(path)  # refuses empty or corrupt media before anything is written
+    metadata = {"title": path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
+                "timestamp": path.stat().st_mtime}
+    slug = _choose_slug(workspace, options, metadata["title"], replacing=done)
+    with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
+        media = _store_audio(path, staging / slug, copy=True, has_video=info.has_video)
+        episode = _episode(workspace, slug, metadata, source_url, media, options, replacing=done)
+        workspace.save_episode(episode, staging)
+    return PullResult(slug, True, episode)
+
+
+def _portable_path(workspace: Workspace, path: Path) -> str:
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(workspace.root).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
+def _pull_remote(workspace: Workspace, entry: ytdlp.RemoteEntry, options: PullOptions,
+                 on_progress: PullProgress | None) -> PullResult:
+    if (done := _existing(workspace, entry.url)) and not options.force:
+        return PullResult(done.slug, False, done)
+    label = entry.metadata.get("title") or entry.url
+    progress = (lambda got, total: on_progress(label, got, total)) if on_progress else None
+    archive = workspace.episodes_dir / ARCHIVE_FILE
+    workspace.episodes_dir.mkdir(parents=True, exist_ok=True)
+    download_area = workspace.episodes_dir / ".downloads"
+    download_area.mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=download_area))
+    try:
+        download = ytdlp.download_audio(entry.url, scratch, archive, use_archive=not options.force, on_progress=progress)
+        if download.path is None:
+            known = _existing(workspace, entry.url)
+            if known:
+                return PullResult(known.slug, False, known)
+            raise SourceError(f"{entry.url} is in the download archive but no episode holds it",
+                              "Pull it again with --force.")
+        metadata = {**download.info, **entry.metadata}
+        slug = _choose_slug(workspace, options, metadata.get("title") or "episode", replacing=done)
+        info = ffmpeg.probe(download.path)
+        with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
+            media = _store_audio(download.path, staging / slug, copy=False, has_video=info.has_video)
+            episode = _episode(workspace, slug, metadata, entry.url, media, options, replacing=done)
+            workspace.save_episode(episode, staging)
+        return PullResult(slug, True, episode)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _store_audio(source: Path, stem: Path, copy: bool, has_video: bool) -> Path:
+    """Keep the audio only: extract it from video, else copy (or move) the file as it is."""
+    if has_video:
+        return ffmpeg.extract_audio(source, stem)
+    target = stem.with_suffix(source.suffix.lower() or ".audio")
+    (shutil.copy2 if copy else shutil.move)(str(source), str(target))
+    return target
+
+
+def _choose_slug(workspace: Workspace, options: PullOptions, title: str, replacing: Episode | None) -> str:
+    if options.slug:
+        return options.slug
+    if replacing:
+        return replacing.slug
+    return unique_slug(slugify(options.title or title), set(workspace.slugs()))
+
+
+def _episode(workspace: Workspace, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
+             options: PullOptions, replacing: Episode | None) -> Episode:
+    description = (metadata.get("description") or "").strip()
+    previous = replacing or (workspace.load_episode(slug) if slug in workspace.slugs() else None)
+    episode = Episode(
+        slug=slug, title=options.title or metadata.get("title") or slug,
+        number=options.number or (previous.number if previous else None) or _next_number(workspace),
+        published=_published(metadata), description=description, source_url=source_url, media=media.name,
+        duration=ffmpeg.probe(media).duration or _as_float(metadata.get("duration")),
+        thumbnail=metadata.get("thumbnail") or "",
+        guests=[Guest(name) for name in options.guests] or (previous.guests if previous else []),
+        questions=options.questions or questions_from_description(description),
+    )
+    if previous:  # a re-pull keeps what humans added (speaker names, chunk edits, season)
+        episode.season, episode.extra = previous.season, previous.extra
+    return episode
+
+
+def _next_number(workspace: Workspace) -> int:
+    numbers = [e.number for e in workspace.episodes() if e.number]
+    return max(numbers, default=0) + 1
+
+
+def _published(metadata: dict[str, Any]) -> str:
+    if metadata.get("timestamp"):
+        return datetime.fromtimestamp(float(metadata["timestamp"]), tz=timezone.utc).isoformat(timespec="seconds")
+    for key in ("release_date", "upload_date"):
+        value = str(metadata.get(key) or "")
+        if len(value) == 8 and value.isdigit():
+            return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
