@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -61,7 +59,7 @@ def init(
     description: Annotated[str, typer.Option(help="Show description.")] = "",
     language: Annotated[str, typer.Option(help="Language code.")] = "en",
     category: Annotated[list[str] | None, typer.Option("--category", help="Apple Podcasts category; repeatable.")] = None,
-    explicit: Annotated[bool, typer.Option(help="Mark the show explicit.")] = False,
+    explicit: Annotated[bool, typer.Option("--explicit", help="Mark the show explicit.")] = False,
     image_url: Annotated[str, typer.Option(help="Square artwork URL (1400–3000 px).")] = "",
     quiet: QuietOption = False,
 ) -> None:
@@ -82,7 +80,7 @@ def pull_command(
     guest: Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")] = None,
     question: Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")] = None,
     number: Annotated[int | None, typer.Option(help="Episode number (default: the next one).")] = None,
-    force: Annotated[bool, typer.Option(help="Pull again even if already pulled.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Pull again even if already pulled.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -102,7 +100,7 @@ def transcribe(
     all_episodes: Annotated[bool, typer.Option("--all", help="Every episode in the workspace.")] = False,
     engine: Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_ENGINE,
     model: Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")] = None,
-    force: Annotated[bool, typer.Option(help="Transcribe even when the transcript is up to date.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Transcribe even when the transcript is up to date.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -123,7 +121,3 @@ def transcribe(
 
 def main() -> None:
     app()
-
-
-def _json_out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

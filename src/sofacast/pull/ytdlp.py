@@ -90,21 +90,23 @@ def download_audio(url: str, folder: Path, archive: Path, use_archive: bool, on_
 
     options = {
         **_base_options(), "format": "bestaudio/best", "outtmpl": str(folder / "download.%(ext)s"),
-        "progress_hooks": [hook], "noplaylist": True, "download_archive": str(archive),
+        "progress_hooks": [hook], "noplaylist": True,
     }
+    archive_keeper = yt_dlp.YoutubeDL({**_base_options(), "download_archive": str(archive)})
     with yt_dlp.YoutubeDL(options) as ydl:
         try:
             info = ydl.extract_info(url, download=False)
-            if ydl.in_download_archive(info) and use_archive:
+            if use_archive and archive_keeper.in_download_archive(info):
                 return Download(None, info)
             info = ydl.process_ie_result(info, download=True)
         except yt_dlp.utils.DownloadError as exc:
             raise _source_error(url, exc) from exc
-        downloads = info.get("requested_downloads") or []
-        if not downloads or not Path(downloads[0]["filepath"]).is_file():
-            raise SourceError(f"yt-dlp downloaded nothing from {url}", "Open the URL in a browser to check it plays.")
-        ydl.record_download_archive(info)
-        return Download(Path(downloads[0]["filepath"]), info)
+    downloads = info.get("requested_downloads") or []
+    if not downloads or not Path(downloads[0]["filepath"]).is_file():
+        raise SourceError(f"yt-dlp downloaded nothing from {url}", "Open the URL in a browser to check it plays.")
+    if not archive_keeper.in_download_archive(info):
+        archive_keeper.record_download_archive(info)
+    return Download(Path(downloads[0]["filepath"]), info)
 
 
 def _source_error(source: str, exc: Exception) -> SourceError:

