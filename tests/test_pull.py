@@ -5,6 +5,7 @@ import tomllib
 from pathlib import Path
 
 from sofacast.media import ffmpeg
+from tests.conftest import RECORDINGS
 
 QUESTIONS_PAGE = """<!doctype html><html><head><title>Norms in Cyberspace | The Sofa</title>
 <meta property="og:title" content="Norms in Cyberspace">
@@ -158,3 +159,11 @@ def test_force_pulls_again_and_keeps_human_edits(workspace: Path, cli, jfk: Path
     assert result.exit_code == 0 and "Pulled direct" in result.stdout, result.output
     assert _episode(workspace, "direct")["speakers"] == {"S1": "John Kennedy"}
     assert (workspace / "episodes" / ".yt-dlp-archive.txt").read_text().count("\n") == 1
+
+
+def test_a_taken_slug_is_not_overwritten(workspace: Path, cli, jfk: Path):
+    cli("pull", jfk, "--slug", "one", "-w", workspace)
+    other = RECORDINGS / "undersea-cables.mp3"
+    result = cli("pull", other, "--slug", "one", "-w", workspace)
+    assert result.exit_code == 1 and "already exists" in result.stderr and "--force" in result.stderr
+    assert (workspace / "episodes" / "one" / "one.flac").read_bytes() == jfk.read_bytes()

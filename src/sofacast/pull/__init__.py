@@ -143,6 +143,10 @@ def _store_audio(source: Path, stem: Path, copy: bool, has_video: bool) -> Path:
 
 def _choose_slug(workspace: Workspace, options: PullOptions, title: str, replacing: Episode | None) -> str:
     if options.slug:
+        taken = options.slug in workspace.slugs() and (replacing is None or replacing.slug != options.slug)
+        if taken and not options.force:
+            raise SourceError(f"episode '{options.slug}' already exists with other media",
+                              "Choose another --slug, or pass --force to replace it.")
         return options.slug
     if replacing:
         return replacing.slug
