@@ -45,19 +45,41 @@ class PullResult:
     episode: Episode
 
 
+class _Catalogue:
+    """The workspace's episodes, read once per pull (a feed may hold hundreds of items)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.episodes = {episode.slug: episode for episode in workspace.episodes()}
+
+    def by_source(self, source_url: str) -> Episode | None:
+        for episode in self.episodes.values():
+            if episode.source_url == source_url and self.workspace.media_path(episode).is_file():
+                return episode
+        return None
+
+    def next_number(self) -> int:
+        return max((e.number for e in self.episodes.values() if e.number), default=0) + 1
+
+    def add(self, result: PullResult) -> PullResult:
+        self.episodes[result.slug] = result.episode
+        return result
+
+
 def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: PullProgress | None = None) -> Iterator[PullResult]:
     if options.slug is not None and not is_valid_slug(options.slug):
         raise SourceError(f"'{options.slug}' is not a usable slug", f"Use lowercase letters, digits and dashes, e.g. '{slugify(options.slug)}'.")
+    catalogue = _Catalogue(workspace)
     local = Path(source).expanduser()
     if local.exists() or not _looks_like_url(source):
-        yield _pull_local(workspace, local, options)
+        yield catalogue.add(_pull_local(catalogue, local, options))
         return
     entries = ytdlp.list_entries(source)
     if len(entries) > 1 and (options.slug or options.title or options.number):
         raise SourceError(f"{source} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
                           "Pull one episode's URL to set them, or leave them out.")
     for entry in sorted(entries, key=_oldest_first):
-        yield _pull_remote(workspace, entry, options, on_progress)
+        yield catalogue.add(_pull_remote(catalogue, entry, options, on_progress))
 
 
 def _looks_like_url(source: str) -> bool:
@@ -69,26 +91,20 @@ def _oldest_first(entry: ytdlp.RemoteEntry) -> float:
     return float(entry.metadata.get("timestamp") or 0)
 
 
-def _existing(workspace: Workspace, source_url: str) -> Episode | None:
-    for episode in workspace.episodes():
-        if episode.source_url == source_url and workspace.media_path(episode).is_file():
-            return episode
-    return None
-
-
-def _pull_local(workspace: Workspace, path: Path, options: PullOptions) -> PullResult:
+def _pull_local(catalogue: _Catalogue, path: Path, options: PullOptions) -> PullResult:
     if not path.is_file():
         raise SourceError(f"{path} is neither a file nor a URL", "Check the path, or give a full URL starting with https://.")
+    workspace = catalogue.workspace
     source_url = _portable_path(workspace, path)
-    if (done := _existing(workspace, source_url)) and not options.force:
+    if (done := catalogue.by_source(source_url)) and not options.force:
         return PullResult(done.slug, False, done)
     info = ffmpeg.probe(path)  # refuses empty or corrupt media before anything is written
     metadata = {"title": path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
                 "timestamp": path.stat().st_mtime}
-    slug = _choose_slug(workspace, options, metadata["title"], replacing=done)
+    slug = _choose_slug(catalogue, options, metadata["title"], replacing=done)
     with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
         media = _store_audio(path, staging / slug, copy=True, has_video=info.has_video)
-        episode = _episode(workspace, slug, metadata, source_url, media, options, replacing=done)
+        episode = _episode(catalogue, slug, {**metadata, "duration": info.duration}, source_url, media, options, replacing=done)
         workspace.save_episode(episode, staging)
     return PullResult(slug, True, episode)
 
@@ -101,9 +117,10 @@ def _portable_path(workspace: Workspace, path: Path) -> str:
         return str(resolved)
 
 
-def _pull_remote(workspace: Workspace, entry: ytdlp.RemoteEntry, options: PullOptions,
+def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullOptions,
                  on_progress: PullProgress | None) -> PullResult:
-    if (done := _existing(workspace, entry.url)) and not options.force:
+    workspace = catalogue.workspace
+    if (done := catalogue.by_source(entry.url)) and not options.force:
         return PullResult(done.slug, False, done)
     label = entry.metadata.get("title") or entry.url
     progress = (lambda got, total: on_progress(label, got, total)) if on_progress else None
@@ -115,17 +132,17 @@ def _pull_remote(workspace: Workspace, entry: ytdlp.RemoteEntry, options: PullOp
     try:
         download = ytdlp.download_audio(entry.url, scratch, archive, use_archive=not options.force, on_progress=progress)
         if download.path is None:
-            known = _existing(workspace, entry.url)
+            known = catalogue.by_source(entry.url)
             if known:
                 return PullResult(known.slug, False, known)
             raise SourceError(f"{entry.url} is in the download archive but no episode holds it",
                               "Pull it again with --force.")
-        metadata = {**download.info, **entry.metadata}
-        slug = _choose_slug(workspace, options, metadata.get("title") or "episode", replacing=done)
         info = ffmpeg.probe(download.path)
+        metadata = {**download.info, **entry.metadata, "duration": info.duration or entry.metadata.get("duration")}
+        slug = _choose_slug(catalogue, options, metadata.get("title") or "episode", replacing=done)
         with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
             media = _store_audio(download.path, staging / slug, copy=False, has_video=info.has_video)
-            episode = _episode(workspace, slug, metadata, entry.url, media, options, replacing=done)
+            episode = _episode(catalogue, slug, metadata, entry.url, media, options, replacing=done)
             workspace.save_episode(episode, staging)
         return PullResult(slug, True, episode)
     finally:
@@ -141,27 +158,27 @@ def _store_audio(source: Path, stem: Path, copy: bool, has_video: bool) -> Path:
     return target
 
 
-def _choose_slug(workspace: Workspace, options: PullOptions, title: str, replacing: Episode | None) -> str:
+def _choose_slug(catalogue: _Catalogue, options: PullOptions, title: str, replacing: Episode | None) -> str:
     if options.slug:
-        taken = options.slug in workspace.slugs() and (replacing is None or replacing.slug != options.slug)
+        taken = options.slug in catalogue.episodes and (replacing is None or replacing.slug != options.slug)
         if taken and not options.force:
             raise SourceError(f"episode '{options.slug}' already exists with other media",
                               "Choose another --slug, or pass --force to replace it.")
         return options.slug
     if replacing:
         return replacing.slug
-    return unique_slug(slugify(options.title or title), set(workspace.slugs()))
+    return unique_slug(slugify(options.title or title), set(catalogue.episodes))
 
 
-def _episode(workspace: Workspace, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
+def _episode(catalogue: _Catalogue, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
              options: PullOptions, replacing: Episode | None) -> Episode:
     description = (metadata.get("description") or "").strip()
-    previous = replacing or (workspace.load_episode(slug) if slug in workspace.slugs() else None)
+    previous = replacing or catalogue.episodes.get(slug)
     episode = Episode(
         slug=slug, title=options.title or metadata.get("title") or slug,
-        number=options.number or (previous.number if previous else None) or _next_number(workspace),
+        number=options.number or (previous.number if previous else None) or catalogue.next_number(),
         published=_published(metadata), description=description, source_url=source_url, media=media.name,
-        duration=ffmpeg.probe(media).duration or _as_float(metadata.get("duration")),
+        duration=_as_float(metadata.get("duration")),
         thumbnail=metadata.get("thumbnail") or "",
         guests=[Guest(name) for name in options.guests] or (previous.guests if previous else []),
         questions=options.questions or questions_from_description(description),
@@ -169,11 +186,6 @@ def _episode(workspace: Workspace, slug: str, metadata: dict[str, Any], source_u
     if previous:  # a re-pull keeps what humans added (speaker names, chunk edits, season)
         episode.season, episode.extra = previous.season, previous.extra
     return episode
-
-
-def _next_number(workspace: Workspace) -> int:
-    numbers = [e.number for e in workspace.episodes() if e.number]
-    return max(numbers, default=0) + 1
 
 
 def _published(metadata: dict[str, Any]) -> str:
