@@ -36,7 +36,7 @@ def seconds_bar(label: str, quiet: bool) -> Iterator[Bar]:
         return
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:>6.0f}/{task.total:.0f} s"), TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        yield Bar(progress, progress.add_task(label, total=None))
+        yield Bar(progress, progress.add_task(label, total=1.0))  # the real total arrives with the first update
 
 
 @contextmanager
