@@ -167,3 +167,18 @@ def test_a_taken_slug_is_not_overwritten(workspace: Path, cli, jfk: Path):
     result = cli("pull", other, "--slug", "one", "-w", workspace)
     assert result.exit_code == 1 and "already exists" in result.stderr and "--force" in result.stderr
     assert (workspace / "episodes" / "one" / "one.flac").read_bytes() == jfk.read_bytes()
+
+
+def test_one_broken_feed_item_does_not_keep_the_others_out(workspace: Path, cli, jfk: Path, http_root):
+    folder, base = http_root
+    ffmpeg.encode(ffmpeg.decode(jfk)[:16000 * 2], folder / "good.mp3")
+    items = (f'<item><title>Good</title><pubDate>Mon, 02 Feb 2026 10:00:00 GMT</pubDate>'
+             f'<enclosure url="{base}/good.mp3" type="audio/mpeg" length="1"/></item>'
+             f'<item><title>Gone</title><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate>'
+             f'<enclosure url="{base}/gone.mp3" type="audio/mpeg" length="1"/></item>')
+    (folder / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>{items}</channel></rss>')
+    result = cli("pull", f"{base}/feed.xml", "-w", workspace)
+    assert result.exit_code == 1
+    assert "Pulled good" in result.stdout
+    assert "1 of 2 episodes could not be pulled (Gone:" in result.stderr and "404" in result.stderr
+    assert (workspace / "episodes" / "good" / "good.mp3").is_file()

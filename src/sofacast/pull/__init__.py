@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sofacast import atomic
-from sofacast.errors import SourceError
+from sofacast.errors import MediaError, SourceError
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
 from sofacast.pull.questions import questions_from_description
@@ -78,8 +78,17 @@ def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: P
     if len(entries) > 1 and (options.slug or options.title or options.number):
         raise SourceError(f"{source} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
                           "Pull one episode's URL to set them, or leave them out.")
+    failures: list[str] = []
     for entry in sorted(entries, key=_oldest_first):
-        yield catalogue.add(_pull_remote(catalogue, entry, options, on_progress))
+        try:
+            yield catalogue.add(_pull_remote(catalogue, entry, options, on_progress))
+        except (SourceError, MediaError) as exc:
+            if len(entries) == 1:
+                raise
+            failures.append(f"{entry.metadata.get('title') or entry.url}: {exc.problem}")
+    if failures:  # one bad item must not keep the rest of a feed out
+        raise SourceError(f"{len(failures)} of {len(entries)} episodes could not be pulled ({'; '.join(failures)})",
+                          "The others were pulled; fix those items and run the same pull again.")
 
 
 def _looks_like_url(source: str) -> bool:
