@@ -56,7 +56,6 @@ def run_one(system: str, audio_path: Path, threads: int) -> dict:
     else:
         import torch
 
-        from sofacast.transcribe.engines import TranscribeOptions
         from sofacast.transcribe.openai_whisper_engine import _load
 
         torch.set_num_threads(threads)

@@ -140,10 +140,7 @@ def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullO
     scratch = Path(tempfile.mkdtemp(dir=download_area))
     try:
         download = ytdlp.download_audio(entry.url, scratch, archive, use_archive=not options.force, on_progress=progress)
-        if download.path is None:
-            known = catalogue.by_source(entry.url)
-            if known:
-                return PullResult(known.slug, False, known)
+        if download.path is None:  # episodes holding this source returned above, so the archive is stale
             raise SourceError(f"{entry.url} is in the download archive but no episode holds it",
                               "Pull it again with --force.")
         info = ffmpeg.probe(download.path)
