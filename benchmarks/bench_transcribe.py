@@ -2,6 +2,9 @@
 openai-whisper, on the same >= 4-minute two-speaker recording, same weights (the bundled tiny.en),
 same number of threads. Each system runs in its own process so peak memory is its own.
 
+It then reports, for the same interview, sofacast's speaker labelling (diarization error rate) and
+Q&A chunk accuracy; benchmarks/bench_speakers.py does so for more recordings, real voices among them.
+
 Usage: python benchmarks/bench_transcribe.py [--audio FILE --reference FILE] [--threads N]
 """
 
@@ -20,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+DEFAULT_AUDIO = ROOT / "benchmarks/data/interview-4min.mp3"
 SYSTEMS = {
     "sofacast (default)": "sofacast",
     "faster-whisper, plain sequential": "plain",
@@ -80,7 +84,7 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--audio", type=Path, default=ROOT / "benchmarks/data/interview-4min.mp3")
+    parser.add_argument("--audio", type=Path, default=DEFAULT_AUDIO)
     parser.add_argument("--reference", type=Path, default=ROOT / "benchmarks/data/interview-4min.txt")
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--one", help=argparse.SUPPRESS)
@@ -113,6 +117,18 @@ def main() -> None:
     for label, data in results.items():
         print(f"| {label} | {data['wall']:.1f} | {data['wall'] / duration:.3f} | {data['peak_mib']:.0f} | "
               f"{data['wer']:.3f} | {ours / data['wall']:.2f}× |")
+    if args.audio == DEFAULT_AUDIO:
+        report_speakers_and_chunks()
+
+
+def report_speakers_and_chunks() -> None:
+    from benchmarks import bench_speakers
+
+    stem = DEFAULT_AUDIO.with_suffix("")
+    print("\nSpeakers on the same interview (DER, collar 0.25 s)\n")
+    bench_speakers.print_der_table(bench_speakers.der_rows(only=[stem]))
+    print("\nQ&A chunks on the same interview\n")
+    bench_speakers.print_chunk_table({stem.name: bench_speakers.chunk_accuracy(stem, ROOT / "benchmarks/interview-4min.toml")})
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Needs espeak-ng (Debian: apt-get install espeak-ng). The outputs are committed, so neither users
 nor CI need espeak-ng. For each script it writes, beside the recording:
   <name>.mp3          the interview, mono, 16 kHz
-  <name>.turns.json   who spoke when (reference for speaker and chunk tests)
+  <name>.turns.json   who spoke when, and which notes question each host turn asks
+                      (reference for speaker and chunk tests)
   <name>.txt          the reference text (for word error rate)
 
 Usage: python samples/make_samples.py SCRIPT.toml... --out DIR
@@ -44,6 +45,8 @@ def synthesize(script: dict, out_stem: Path) -> None:
         start = cursor
         cursor += len(audio) / ffmpeg.SAMPLE_RATE
         turns.append({"speaker": turn["speaker"], "start": round(start, 3), "end": round(cursor, 3), "text": turn["text"]})
+        if "question" in turn:  # which show-notes question the turn asks (0: one the notes do not list)
+            turns[-1]["question"] = turn["question"]
         gap = GAP_SECONDS[index % len(GAP_SECONDS)]
         pieces += [audio, np.zeros(int(gap * ffmpeg.SAMPLE_RATE), np.float32)]
         cursor += gap

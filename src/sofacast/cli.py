@@ -119,5 +119,27 @@ def transcribe(
             say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
 
 
+@app.command()
+@reports_errors
+def chunk(
+    slugs: Annotated[list[str] | None, typer.Argument(help="Episodes to chunk.", show_default=False)] = None,
+    all_episodes: Annotated[bool, typer.Option("--all", help="Every episode in the workspace.")] = False,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Split transcripts into Q&A chunks; write transcripts/<slug>.chunks.json and .chapters.json."""
+    from sofacast.chunks.pipeline import chunk_episode
+
+    ws = Workspace.open(workspace)
+    for slug in ws.select(slugs or [], all_episodes):
+        result = chunk_episode(ws, slug)
+        questions = sum(1 for c in result.chunks if c.question)
+        state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
+        edited = ", boundaries from episode.toml" if result.edited else ""
+        say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
+        for question in result.missing_questions:
+            say(quiet, f"  not asked on air: {question}")
+
+
 def main() -> None:
     app()

@@ -21,7 +21,8 @@ class Segment:
     end: float
     text: str
     words: list[Word] = field(default_factory=list)
-    speaker: str | None = None
+    speaker: str | None = None  # display name when known, else the label
+    label: str | None = None  # the diarization label (S1, S2, ...) the name was given to
 
 
 @dataclass
@@ -33,9 +34,34 @@ class Transcript:
     model: str
     options: dict[str, Any]
     segments: list[Segment]
-    speakers: dict[str, str] = field(default_factory=dict)
+    speakers: dict[str, str] = field(default_factory=dict)  # label -> display name
+    # How speakers were found and named automatically (before the episode's `speakers` overrides).
+    diarization: dict[str, Any] = field(default_factory=dict)
     # How the transcript was made, so a re-run can tell whether it is up to date.
     source: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpeakerTurn:
+    start: float
+    end: float
+    label: str
+
+
+@dataclass
+class Chunk:
+    """One question and its answer (or the intro/outro, with question None)."""
+
+    id: str
+    episode: str
+    question_index: int | None  # 1-based position in the show notes; None when the notes do not list it
+    question: str | None  # the notes' wording when matched, else what was asked on air
+    asked: str | None  # the question as spoken
+    asked_by: str | None
+    speaker: str | list[str] | None  # the answering guest, or every answering guest in order
+    start: float
+    end: float
+    text: str
 
 
 @dataclass

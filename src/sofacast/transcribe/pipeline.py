@@ -1,4 +1,4 @@
-"""Transcribe one episode: decode, stream segments from an engine, write the transcript files."""
+"""Transcribe one episode: decode, stream segments from an engine, label speakers, write the transcript files."""
 
 from __future__ import annotations
 
@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sofacast import atomic
 from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.media import ffmpeg
-from sofacast.records import Episode, Transcript
+from sofacast.records import Episode, Segment, Transcript
+from sofacast.speakers import labelling
+from sofacast.speakers.channels import one_speaker_per_channel
+from sofacast.speakers.diarize import diarize_voices
+from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, TranscribeOptions, load_engine
 from sofacast.transcribe.models import ModelSource, resolve_model, sha256_file
 from sofacast.workspace import Workspace
@@ -27,6 +33,31 @@ class TranscribeResult:
     up_to_date: bool
     transcript: Transcript
     written: list[Path] = field(default_factory=list)
+
+
+class _Audio:
+    """The episode's audio, decoded once and only if some stage needs it."""
+
+    def __init__(self, media: Path) -> None:
+        self.media = media
+        self._mono: np.ndarray | None = None
+        self._stereo: np.ndarray | None = None
+        self._probed = False
+
+    def stereo(self) -> np.ndarray | None:
+        if not self._probed:
+            self._probed = True
+            if ffmpeg.probe(self.media).channels == 2:
+                self._stereo = ffmpeg.decode(self.media, channels=2)
+        return self._stereo
+
+    def mono(self) -> np.ndarray:
+        if self._mono is None:
+            self._mono = self._stereo.mean(axis=1) if self._stereo is not None else ffmpeg.decode(self.media)
+        return self._mono
+
+    def duration(self) -> float:
+        return len(self.mono()) / ffmpeg.SAMPLE_RATE
 
 
 class Transcriber:
@@ -52,25 +83,62 @@ class Transcriber:
         }
 
     def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
+        """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files."""
         episode = self.workspace.load_episode(slug)
+        show = self.workspace.show()
         media = self.workspace.media_path(episode)
         source = self.provenance(episode, media) if media.is_file() else {}
         existing = self._existing(slug)
-        if not force and existing is not None and existing.source == source and self._renderings_exist(slug):
-            return TranscribeResult(slug, up_to_date=True, transcript=existing)
-        audio = ffmpeg.decode(media)
-        duration = len(audio) / ffmpeg.SAMPLE_RATE
-        segments = []
-        for segment in self.engine().transcribe(audio, self.options):
-            segment.id = len(segments)
-            segments.append(segment)
-            if on_progress:
-                on_progress(min(segment.end, duration), duration)
+        audio = _Audio(media)
+        if not force and existing is not None and existing.source == source:
+            transcript = transcript_from_dict(transcript_to_dict(existing))
+        else:
+            transcript = self._transcribe(slug, audio, source, on_progress)
+        if labelling.needs_diarization(transcript, show, episode):
+            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode))
+            labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
+        voiceprints = Voiceprints.load(self.workspace.root)
+        labelling.apply_names(transcript, show, episode, voiceprints)
+        voiceprints.save()
+        unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
+        if unchanged and not force and self._renderings_exist(slug):
+            return TranscribeResult(slug, up_to_date=True, transcript=transcript)
+        return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=write_transcript(self.workspace, transcript))
+
+    def _transcribe(self, slug: str, audio: _Audio, source: dict[str, Any], on_progress: ProgressCallback | None) -> Transcript:
+        stereo = audio.stereo()
+        if stereo is not None and one_speaker_per_channel(stereo):
+            sides = [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
+            segments = self._decode_channels(sides, on_progress)
+        else:
+            segments = self._decode(audio.mono(), on_progress, 0.0, len(audio.mono()) / ffmpeg.SAMPLE_RATE)
+        for index, segment in enumerate(segments):
+            segment.id = index
         transcript = Transcript(
-            episode=slug, language=self.options.language, duration=duration, engine=self.engine_name,
+            episode=slug, language=self.options.language, duration=audio.duration(), engine=self.engine_name,
             model=self.model.name, options=self.options.as_dict(), segments=segments, source=source,
         )
-        return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=write_transcript(self.workspace, transcript))
+        if stereo is not None and any(segment.label for segment in segments):
+            labelling.attach(transcript, labelling.channel_diarization(segments), {"version": labelling.DIARIZATION_VERSION})
+        return transcript
+
+    def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:
+        segments = []
+        for segment in self.engine().transcribe(audio, self.options):
+            segments.append(segment)
+            if on_progress:
+                on_progress(min(offset + segment.end, total), total)
+        return segments
+
+    def _decode_channels(self, sides: list[np.ndarray], on_progress: ProgressCallback | None) -> list[Segment]:
+        """One speaker per channel: transcribe each side alone (crosstalk stays readable), label by side."""
+        length = len(sides[0]) / ffmpeg.SAMPLE_RATE
+        per_side = [self._decode(side, on_progress, index * length, 2 * length) for index, side in enumerate(sides)]
+        order = sorted(range(2), key=lambda i: per_side[i][0].start if per_side[i] else float("inf"))
+        for rank, side in enumerate(order, 1):
+            for segment in per_side[side]:
+                segment.label = f"S{rank}"
+        return sorted(per_side[0] + per_side[1], key=lambda segment: (segment.start, segment.end))
 
     def _existing(self, slug: str) -> Transcript | None:
         path = self.workspace.transcript_path(slug)

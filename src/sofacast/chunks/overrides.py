@@ -1,0 +1,75 @@
+"""Human edits win: a `chunks` list in episode.toml fixes where chunks start (and, optionally, their question).
+
+    [[chunks]]
+    start = 0.0
+    [[chunks]]
+    start = "1:02.5"      # seconds, or m:ss / h:mm:ss
+    question = 2          # optional: notes question number, a question's text, or "" for none
+
+Without `question`, a chunk keeps what detection found at (or within a few seconds of) that start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sofacast.chunks.build import Boundary
+from sofacast.errors import WorkspaceError
+from sofacast.records import Episode
+
+# A detected question this close to an edited start is taken to be the one the editor moved.
+NEAR_SECONDS = 10.0
+
+
+def parse_time(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, (int, float)):
+        return float(value)
+    seconds = 0.0
+    for part in str(value).strip().split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def _problem(episode: Episode, what: str) -> WorkspaceError:
+    return WorkspaceError(f"episodes/{episode.slug}/episode.toml: {what}",
+                          'Write each chunk as [[chunks]] with start = SECONDS (or "m:ss") and optionally question = N.')
+
+
+def edited_boundaries(episode: Episode, detected: Sequence[Boundary]) -> list[Boundary] | None:
+    entries = episode.extra.get("chunks")
+    if entries is None:
+        return None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "start" in e for e in entries):
+        raise _problem(episode, "'chunks' must be a list of tables, each with a start")
+    boundaries = [_boundary(episode, entry, detected) for entry in entries]
+    return sorted(boundaries, key=lambda b: b.start)
+
+
+def _boundary(episode: Episode, entry: dict[str, Any], detected: Sequence[Boundary]) -> Boundary:
+    try:
+        start = parse_time(entry["start"])
+    except ValueError:
+        raise _problem(episode, f"chunk start {entry['start']!r} is not a time") from None
+    nearest = min(detected, key=lambda b: abs(b.start - start), default=None)
+    found = nearest if nearest is not None and abs(nearest.start - start) <= NEAR_SECONDS else None
+    if "question" not in entry:
+        if found is None:
+            return Boundary(start, "section")
+        return Boundary(start, found.kind, found.asked, found.asked_by, found.question_index)
+    question = entry["question"]
+    asked_by = found.asked_by if found else None
+    asked = found.asked if found else None
+    if question in ("", None, False):
+        return Boundary(start, "section")
+    if isinstance(question, int) and not isinstance(question, bool):
+        if not 1 <= question <= len(episode.questions):
+            raise _problem(episode, f"chunk question {question} is not in 1..{len(episode.questions)}")
+        return Boundary(start, "question", asked, asked_by, question)
+    text = str(question).strip()
+    for index, written in enumerate(episode.questions, 1):
+        if written.strip().lower() == text.lower():
+            return Boundary(start, "question", asked, asked_by, index)
+    return Boundary(start, "question", text, asked_by, None)

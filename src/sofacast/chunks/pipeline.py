@@ -1,0 +1,68 @@
+"""`sofacast chunk`: read an episode's transcript, write its Q&A chunks and chapters."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sofacast import atomic
+from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
+from sofacast.chunks.chapters import chapters_document
+from sofacast.chunks.overrides import edited_boundaries
+from sofacast.errors import WorkspaceError
+from sofacast.formats.transcript_json import transcript_from_dict
+from sofacast.records import Chunk, Episode
+from sofacast.workspace import Workspace
+
+CHUNKS_SUFFIX = ".chunks.json"
+CHAPTERS_SUFFIX = ".chapters.json"
+
+
+@dataclass
+class ChunkResult:
+    slug: str
+    chunks: list[Chunk]
+    edited: bool  # boundaries came from episode.toml
+    missing_questions: list[str]  # notes questions no chunk answers
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.written
+
+
+def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
+    return asdict(chunk)
+
+
+def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
+    episode = workspace.load_episode(slug)
+    show = workspace.show()
+    path = workspace.transcript_path(slug)
+    if not path.is_file():
+        raise WorkspaceError(f"{slug} has no transcript yet", f"Run: sofacast transcribe {slug}")
+    try:
+        transcript = transcript_from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise WorkspaceError(f"{path} is damaged ({exc})", f"Run: sofacast transcribe --force {slug}") from exc
+    detected = find_boundaries(transcript, episode, show.hosts)
+    edited = edited_boundaries(episode, detected)
+    chunks = chunks_from_boundaries(transcript, episode, edited if edited is not None else detected)
+    result = ChunkResult(slug, chunks, edited is not None, _missing(episode, chunks))
+    documents = {
+        workspace.transcript_path(slug, CHUNKS_SUFFIX): [chunk_to_dict(c) for c in chunks],
+        workspace.transcript_path(slug, CHAPTERS_SUFFIX): chapters_document(chunks),
+    }
+    for target, document in documents.items():
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        if not target.is_file() or target.read_text("utf-8") != text:
+            atomic.write_text(target, text)
+            result.written.append(target)
+    return result
+
+
+def _missing(episode: Episode, chunks: list[Chunk]) -> list[str]:
+    found = {chunk.question_index for chunk in chunks}
+    return [question for index, question in enumerate(episode.questions, 1) if index not in found]

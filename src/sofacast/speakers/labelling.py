@@ -1,0 +1,100 @@
+"""The speaker stage of `transcribe`: find who spoke when, split segments by speaker, put names on them.
+
+Finding speakers (diarization) needs the audio and is redone only when the text or the expected
+speaker count changes; naming is cheap and redone on every run from what the transcript stores,
+so an edited `speakers` table in episode.toml or a newly learned host voice applies at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from sofacast.errors import WorkspaceError
+from sofacast.records import Episode, Segment, Show, SpeakerTurn, Transcript
+from sofacast.speakers.assign import label_segments
+from sofacast.speakers.diarize import Diarization
+from sofacast.speakers.naming import name_speakers
+from sofacast.speakers.voiceprints import Voiceprints
+from sofacast.turns import group_turns
+
+# Bump when diarization changes enough that stored results should be redone.
+DIARIZATION_VERSION = 1
+
+
+def expected_speakers(show: Show, episode: Episode) -> int | None:
+    people = {*show.hosts, *(guest.name for guest in episode.guests)}
+    return len(people) or None
+
+
+def diarization_inputs(show: Show, episode: Episode) -> dict[str, Any]:
+    return {"version": DIARIZATION_VERSION, "expected": expected_speakers(show, episode)}
+
+
+def needs_diarization(transcript: Transcript, show: Show, episode: Episode) -> bool:
+    if transcript.diarization.get("method") == "channels":
+        return False  # found while transcribing each channel; redone only with the text
+    return transcript.diarization.get("inputs") != diarization_inputs(show, episode)
+
+
+def attach(transcript: Transcript, diarization: Diarization, inputs: dict[str, Any]) -> None:
+    """Split the transcript's segments at the speaker turns and store how speakers were found."""
+    if diarization.method == "voices":
+        transcript.segments = label_segments(transcript.segments, diarization.turns)
+    transcript.diarization = {
+        "method": diarization.method,
+        "inputs": inputs,
+        "seconds": _speech_seconds(diarization.turns),
+        "voiceprints": {label: [round(float(x), 4) for x in vector] for label, vector in diarization.voiceprints.items()},
+    }
+
+
+def channel_diarization(segments: Sequence[Segment]) -> Diarization:
+    """Segments transcribed channel by channel already carry their label; turns follow from them."""
+    turns = [SpeakerTurn(s.start, s.end, s.label) for s in segments if s.label]
+    return Diarization(turns, "channels")
+
+
+def _speech_seconds(turns: Sequence[SpeakerTurn]) -> dict[str, float]:
+    seconds: dict[str, float] = {}
+    for turn in turns:
+        seconds[turn.label] = round(seconds.get(turn.label, 0.0) + turn.end - turn.start, 2)
+    return seconds
+
+
+def speakers_override(episode: Episode) -> dict[str, str]:
+    table = episode.extra.get("speakers", {})
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+        raise WorkspaceError(f"episodes/{episode.slug}/episode.toml: 'speakers' must map labels to names",
+                             'Write it as a table, e.g. [speakers] then S1 = "Elena Marsh".')
+    return table
+
+
+def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:
+    """Name every label (automatic naming, then the episode's overrides) and teach the hosts' voices."""
+    labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
+    prints = {label: np.asarray(v, np.float32) for label, v in transcript.diarization.get("voiceprints", {}).items()}
+    naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), show.hosts,
+                           [guest.name for guest in episode.guests], episode.questions, prints,
+                           voiceprints.known(excluding=episode.slug))
+    override = speakers_override(episode)
+    transcript.speakers = {label: override.get(label, naming.names.get(label, label)) for label in labels}
+    transcript.diarization["names"] = naming.names
+    transcript.diarization["named_by"] = {**naming.reasons, **{label: "episode.toml" for label in override if label in labels}}
+    for segment in transcript.segments:
+        segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
+    _learn_hosts(transcript, show, episode, voiceprints, prints)
+
+
+def _learn_hosts(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints,
+                 prints: dict[str, np.ndarray]) -> None:
+    seconds = transcript.diarization.get("seconds", {})
+    for host in show.hosts:
+        labels = [label for label, name in transcript.speakers.items() if name == host and label in prints]
+        if labels:
+            label = max(labels, key=lambda lab: seconds.get(lab, 0.0))
+            voiceprints.learn(host, episode.slug, prints[label], float(seconds.get(label, 1.0)))
+        else:
+            voiceprints.forget(host, episode.slug)

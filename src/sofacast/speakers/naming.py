@@ -1,0 +1,77 @@
+"""Turn diarization labels (S1, S2, ...) into people.
+
+In order of trust: a host whose remembered voiceprint matches a voice; the voice that asks the
+show-notes questions (a host); guests in order of first appearance against episode.toml. Labels
+left over stay labels. The episode's `speakers` table is applied by the caller, after all this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sofacast.chunks.align import MATCH_THRESHOLD
+from sofacast.chunks.asking import asks, question_similarity
+from sofacast.turns import Turn
+
+# Cosine similarity above which a voice is taken to be a remembered host. GE2E embeddings of one
+# person across recordings typically sit above 0.8; different people rarely pass 0.75.
+VOICE_MATCH = 0.75
+
+
+@dataclass
+class Naming:
+    names: dict[str, str] = field(default_factory=dict)  # label -> name
+    reasons: dict[str, str] = field(default_factory=dict)  # label -> how the name was found
+
+
+def asking_scores(turns: Sequence[Turn], questions: Sequence[str]) -> dict[str, float]:
+    """How much each label sounds like the interviewer: notes questions put, plus questions asked and answered."""
+    scores: dict[str, float] = {}
+    for index, turn in enumerate(turns):
+        if turn.who is None:
+            continue
+        answered = index + 1 < len(turns) and turns[index + 1].who != turn.who
+        matched = max((question_similarity(q, turn.text) for q in questions), default=0.0)
+        score = (matched if matched >= MATCH_THRESHOLD else 0.0) * 2 + (0.5 if answered and asks(turn.text) else 0.0)
+        scores[turn.who] = scores.get(turn.who, 0.0) + score
+    return scores
+
+
+def name_speakers(labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[str], guests: Sequence[str],
+                  questions: Sequence[str], label_prints: dict[str, np.ndarray],
+                  known_prints: dict[str, np.ndarray]) -> Naming:
+    """`labels` in order of first appearance; prints are unit vectors."""
+    naming = Naming()
+    _match_voices(naming, labels, hosts, label_prints, known_prints)
+    _find_asking_hosts(naming, labels, turns, hosts, len(guests), questions)
+    free = [label for label in labels if label not in naming.names]
+    for label, guest in zip(free, [g for g in guests if g not in naming.names.values()]):
+        naming.names[label], naming.reasons[label] = guest, "order of appearance"
+    return naming
+
+
+def _match_voices(naming: Naming, labels: Sequence[str], hosts: Sequence[str], label_prints: dict[str, np.ndarray],
+                  known_prints: dict[str, np.ndarray]) -> None:
+    pairs = sorted(((float(label_prints[label] @ known_prints[host]), host, label)
+                    for host in hosts if host in known_prints for label in labels if label in label_prints), reverse=True)
+    for similarity, host, label in pairs:
+        if similarity >= VOICE_MATCH and label not in naming.names and host not in naming.names.values():
+            naming.names[label], naming.reasons[label] = host, f"voiceprint ({similarity:.2f})"
+
+
+def _find_asking_hosts(naming: Naming, labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[str],
+                       guest_count: int, questions: Sequence[str]) -> None:
+    scores = asking_scores(turns, questions)
+    candidates = sorted((label for label in labels if label not in naming.names and scores.get(label, 0) > 0),
+                        key=lambda label: -scores[label])
+    for host in [host for host in hosts if host not in naming.names.values()]:
+        free = [label for label in labels if label not in naming.names]
+        host_named = any(name in hosts for name in naming.names.values())
+        # The first host is whoever asks most; another one only if there are more voices than guests.
+        if not candidates or (host_named and len(free) <= guest_count):
+            break
+        label = candidates.pop(0)
+        naming.names[label], naming.reasons[label] = host, "asks the questions"

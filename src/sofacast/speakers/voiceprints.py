@@ -1,0 +1,86 @@
+"""Each host's voice, remembered in the workspace (`voiceprints.json`) so later episodes know it.
+
+A voiceprint is the speech-weighted mean of the host's voice embedding over the episodes it was
+learned from. Every episode's contribution is stored by slug, so re-running an episode replaces
+its contribution instead of counting it twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sofacast import atomic
+from sofacast.errors import WorkspaceError
+
+FILE_NAME = "voiceprints.json"
+# Enough episodes to average out one bad microphone day; older ones are dropped.
+MAX_EPISODES = 20
+
+
+@dataclass
+class Contribution:
+    seconds: float
+    embedding: np.ndarray
+
+
+class Voiceprints:
+    def __init__(self, path: Path, people: dict[str, dict[str, Contribution]]) -> None:
+        self.path = path
+        self.people = people
+
+    @classmethod
+    def load(cls, workspace_root: Path) -> Voiceprints:
+        path = workspace_root / FILE_NAME
+        if not path.is_file():
+            return cls(path, {})
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            people = {
+                name: {slug: Contribution(float(c["seconds"]), np.asarray(c["embedding"], np.float32))
+                       for slug, c in entry["episodes"].items()}
+                for name, entry in raw.get("people", {}).items()
+            }
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise WorkspaceError(f"{path} is damaged ({exc})",
+                                 "Delete it; hosts are learned again from the next episodes they ask questions in.") from exc
+        return cls(path, people)
+
+    def voiceprint(self, name: str, excluding: str | None = None) -> np.ndarray | None:
+        contributions = [c for slug, c in self.people.get(name, {}).items() if slug != excluding]
+        if not contributions:
+            return None
+        mean = sum(c.embedding * c.seconds for c in contributions) / sum(c.seconds for c in contributions)
+        return mean / max(float(np.linalg.norm(mean)), 1e-9)
+
+    def known(self, excluding: str | None = None) -> dict[str, np.ndarray]:
+        prints = {name: self.voiceprint(name, excluding) for name in self.people}
+        return {name: vector for name, vector in prints.items() if vector is not None}
+
+    def learn(self, name: str, slug: str, embedding: np.ndarray, seconds: float) -> None:
+        episodes = self.people.setdefault(name, {})
+        episodes.pop(slug, None)
+        episodes[slug] = Contribution(seconds, np.asarray(embedding, np.float32))
+        while len(episodes) > MAX_EPISODES:
+            episodes.pop(next(iter(episodes)))
+
+    def forget(self, name: str, slug: str) -> None:
+        episodes = self.people.get(name, {})
+        episodes.pop(slug, None)
+        if not episodes:
+            self.people.pop(name, None)
+
+    def save(self) -> None:
+        data = {"people": {
+            name: {"episodes": {slug: {"seconds": round(c.seconds, 1), "embedding": [round(float(x), 5) for x in c.embedding]}
+                                for slug, c in episodes.items()}}
+            for name, episodes in sorted(self.people.items())
+        }}
+        text = json.dumps(data, indent=1) + "\n"
+        if not self.people and not self.path.exists():
+            return
+        if not self.path.is_file() or self.path.read_text("utf-8") != text:
+            atomic.write_text(self.path, text)
