@@ -93,6 +93,18 @@ def test_multi_guest_chunks_list_every_answering_guest() -> None:
     ]
 
 
+def test_a_welcome_and_the_first_question_in_one_turn_make_two_chunks() -> None:
+    transcript = make_transcript([
+        ("Elena", 0.0, 4.0, "Welcome to the sofa. My guest is Priya Raman."),
+        ("Elena", 4.0, 8.0, "Priya, how do investigators work out who is behind an attack?"),
+        ("Priya", 8.5, 20.0, "We look at the malware and the servers."),
+    ])
+    episode = Episode("ep", "Ep", questions=["How do investigators work out who is behind a cyber attack?"])
+    chunks = chunks_from_boundaries(transcript, episode, find_boundaries(transcript, episode, ["Elena"]))
+    assert [(c.id, c.start, c.end) for c in chunks] == [("ep-intro", 0.0, 4.0), ("ep-q1", 4.0, 21.0)]
+    assert chunks[1].asked == "Priya, how do investigators work out who is behind an attack?"
+
+
 def reference_question_starts(name: str) -> dict[int, tuple[float, str]]:
     turns = json.loads((RECORDINGS / f"{name}.turns.json").read_text())
     answers = {}

@@ -198,13 +198,18 @@ def test_speakers_table_in_episode_toml_wins_and_survives_reruns(cli, workspace:
     assert json.loads(path.read_text())["speakers"][guest_label] == "Dr. Priya Raman"
 
 
-def test_malformed_speakers_table_is_one_clear_line(cli, workspace: Path) -> None:
+@pytest.mark.parametrize(("table", "message"), [
+    ('speakers = ["Elena Marsh"]\n', "'speakers' must map labels to names"),
+    ('[speakers]\n"Elena Marsh" = "S1"\n', "'Elena Marsh' in [speakers] is not a speaker label"),
+])
+def test_malformed_speakers_table_is_one_clear_line(cli, workspace: Path, table: str, message: str) -> None:
     add_sample(cli, workspace, "undersea-cables", "--guest", "Henrik Sato")
     episode_toml = workspace / "episodes/undersea-cables/episode.toml"
-    episode_toml.write_text('speakers = ["Elena Marsh"]\n' + episode_toml.read_text())
+    text = episode_toml.read_text()
+    episode_toml.write_text(table + text if not table.startswith("[") else text + "\n" + table)
     result = cli("transcribe", "undersea-cables", "-w", workspace)
     assert result.exit_code != 0
-    assert "'speakers' must map labels to names" in result.stderr and "Traceback" not in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (workspace / "transcripts/undersea-cables.json").exists()
 

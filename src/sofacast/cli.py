@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 
 from sofacast import console
 from sofacast.errors import SofacastError
@@ -33,7 +34,8 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SofacastError as exc:
-            console.err.print(f"[bold red]Error:[/] {exc.one_line()}", soft_wrap=True)
+            # The message is plain text: [brackets] in it (TOML tables, URLs) must not be read as markup.
+            console.err.print(f"[bold red]Error:[/] {escape(exc.one_line())}", soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             console.err.print("Interrupted. Files already written are complete; nothing half-written was kept.")
@@ -104,7 +106,7 @@ def transcribe(
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Transcribe episodes and write transcripts/<slug>.json, .vtt, .srt and .txt."""
+    """Transcribe episodes, label who speaks, and write transcripts/<slug>.json, .vtt, .srt and .txt."""
     from sofacast.transcribe.pipeline import Transcriber
 
     ws = Workspace.open(workspace)

@@ -53,12 +53,28 @@ def find_boundaries(transcript: Transcript, episode: Episode, hosts: Sequence[st
     asked = question_turns(turns, askers, episode.questions)
     boundaries = [Boundary(turn.start, "question", turn.text, turn.who, None if index is None else index + 1)
                   for turn, index in asked]
+    if asked and asked[0][0] is turns[0]:
+        boundaries[0] = _after_welcome(asked[0][0], boundaries[0])
     if not boundaries or boundaries[0].start > turns[0].start:
         boundaries.insert(0, Boundary(turns[0].start, "intro"))
     outro = _outro_start(turns, askers, boundaries[-1].start)
     if outro is not None:
         boundaries.append(Boundary(outro, "outro"))
     return boundaries
+
+
+def _after_welcome(opening: Turn, boundary: Boundary) -> Boundary:
+    """When the host's first words both welcome and ask, the question starts at its first asking segment.
+
+    Only the episode's opening turn is cut inside a turn: an intro chunk must exist for the welcome.
+    """
+    for index, segment in enumerate(opening.segments):
+        if asks(segment.text):
+            if index == 0:
+                return boundary
+            asked = " ".join(s.text.strip() for s in opening.segments[index:])
+            return Boundary(segment.start, "question", asked, boundary.asked_by, boundary.question_index)
+    return boundary
 
 
 def _outro_start(turns: Sequence[Turn], askers: set[str], last_start: float) -> float | None:

@@ -8,6 +8,7 @@ exact; changes inside continuous speech are located to about one hop. Clustering
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,6 +17,9 @@ from sofacast.records import SpeakerTurn
 from sofacast.speakers.clustering import cluster_speakers, unit
 from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, normalize_volume
 from sofacast.transcribe.vad import Span, speech_spans
+
+# Called with (windows embedded so far, windows in all).
+Progress = Callable[[int, int], None]
 
 SAMPLE_RATE = 16000
 WINDOW_SECONDS = 1.5
@@ -56,7 +60,9 @@ def plan_windows(spans: list[Span]) -> list[_Window]:
     return windows
 
 
-def embed_windows(audio: np.ndarray, windows: list[_Window], encoder: VoiceEncoder, batch: int = 64) -> np.ndarray:
+def embed_windows(audio: np.ndarray, windows: list[_Window], encoder: VoiceEncoder, batch: int = 64,
+                  on_progress: Progress | None = None) -> np.ndarray:
+    """One embedding per window, equal-length windows batched together; reports windows done."""
     mels = mel_frames(normalize_volume(audio))
     by_length: dict[int, list[int]] = defaultdict(list)
     slices = []
@@ -66,10 +72,14 @@ def embed_windows(audio: np.ndarray, windows: list[_Window], encoder: VoiceEncod
         slices.append((first, last))
         by_length[last - first].append(index)
     embeddings = np.zeros((len(windows), 256), np.float32)
+    done = 0
     for indices in by_length.values():
         for offset in range(0, len(indices), batch):
             group = indices[offset:offset + batch]
             embeddings[group] = encoder.embed(np.stack([mels[slices[i][0]:slices[i][1]] for i in group]))
+            done += len(group)
+            if on_progress:
+                on_progress(done, len(windows))
     return embeddings
 
 
@@ -140,14 +150,16 @@ def _join(runs: list[tuple[float, float, int]], names: dict[int, str]) -> list[S
     return turns
 
 
-def diarize_voices(audio: np.ndarray, expected: int | None = None, encoder: VoiceEncoder | None = None) -> Diarization:
+def diarize_voices(audio: np.ndarray, expected: int | None = None, encoder: VoiceEncoder | None = None,
+                   on_progress: Progress | None = None) -> Diarization:
+    """Speaker turns labelled S1, S2, ... by first appearance, and each label's mean voice embedding."""
     encoder = encoder or VoiceEncoder.bundled()
     duration = len(audio) / SAMPLE_RATE
     spans = speech_spans(audio, min_silence_ms=TURN_SILENCE_MS)
     windows = plan_windows(spans)
     if not windows:
         return Diarization([], "voices")
-    embeddings = embed_windows(audio, windows, encoder)
+    embeddings = embed_windows(audio, windows, encoder, on_progress=on_progress)
     durations = np.array([w.end - w.start for w in windows])
     labels = cluster_speakers(embeddings, durations, expected)
     names = order_labels(windows, labels)

@@ -7,6 +7,7 @@ so an edited `speakers` table in episode.toml or a newly learned host voice appl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,10 +67,15 @@ def _speech_seconds(turns: Sequence[SpeakerTurn]) -> dict[str, float]:
 
 def speakers_override(episode: Episode) -> dict[str, str]:
     table = episode.extra.get("speakers", {})
-    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
-        raise WorkspaceError(f"episodes/{episode.slug}/episode.toml: 'speakers' must map labels to names",
+    where = f"episodes/{episode.slug}/episode.toml"
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in table.items()):
+        raise WorkspaceError(f"{where}: 'speakers' must map labels to names",
                              'Write it as a table, e.g. [speakers] then S1 = "Elena Marsh".')
-    return table
+    wrong = [key for key in table if not re.fullmatch(r"S\d+", key)]
+    if wrong:
+        raise WorkspaceError(f"{where}: '{wrong[0]}' in [speakers] is not a speaker label",
+                             f'Keys are labels such as S1 (see "speakers" in transcripts/{episode.slug}.json): S1 = "{wrong[0]}".')
+    return {key: name.strip() for key, name in table.items()}
 
 
 def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:

@@ -23,8 +23,10 @@ from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, TranscribeOption
 from sofacast.transcribe.models import ModelSource, resolve_model, sha256_file
 from sofacast.workspace import Workspace
 
-# Called with (seconds transcribed so far, total seconds).
-ProgressCallback = Callable[[float, float], None]
+# Called with (seconds of audio done, total seconds, and a new description when the stage changes):
+# first while transcribing, then again while finding speakers.
+ProgressCallback = Callable[..., None]
+SPEAKER_STAGE = "Finding speakers"
 
 
 @dataclass
@@ -95,7 +97,8 @@ class Transcriber:
         else:
             transcript = self._transcribe(slug, audio, source, on_progress)
         if labelling.needs_diarization(transcript, show, episode):
-            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode))
+            stage = self._speaker_progress(slug, audio.duration(), on_progress)
+            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage)
             labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
         voiceprints = Voiceprints.load(self.workspace.root)
         labelling.apply_names(transcript, show, episode, voiceprints)
@@ -104,6 +107,12 @@ class Transcriber:
         if unchanged and not force and self._renderings_exist(slug):
             return TranscribeResult(slug, up_to_date=True, transcript=transcript)
         return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=write_transcript(self.workspace, transcript))
+
+    @staticmethod
+    def _speaker_progress(slug: str, seconds: float, on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
+        if on_progress is None:
+            return None
+        return lambda done, total: on_progress(seconds * done / max(total, 1), seconds, f"{SPEAKER_STAGE} in {slug}")
 
     def _transcribe(self, slug: str, audio: _Audio, source: dict[str, Any], on_progress: ProgressCallback | None) -> Transcript:
         stereo = audio.stereo()
