@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from sofacast.media.ffmpeg import SAMPLE_RATE
+
 FRAME_SECONDS = 0.05
 # Channels of an ordinary stereo mix are strongly correlated; separate microphones are not.
 MAX_CORRELATION = 0.5

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sofacast.media.ffmpeg import SAMPLE_RATE
 from sofacast.records import SpeakerTurn
 from sofacast.speakers.clustering import cluster_speakers, unit
 from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, normalize_volume
@@ -21,7 +22,6 @@ from sofacast.transcribe.vad import Span, speech_spans
 # Called with (windows embedded so far, windows in all).
 Progress = Callable[[int, int], None]
 
-SAMPLE_RATE = 16000
 WINDOW_SECONDS = 1.5
 HOP_SECONDS = 0.75
 MIN_WINDOW_SECONDS = 0.4
