@@ -143,5 +143,64 @@ def chunk(
             say(quiet, f"  not asked on air: {question}")
 
 
+@app.command()
+@reports_errors
+def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False) -> None:
+    """Write feeds/feed.xml (RSS + iTunes + Podcasting 2.0), podcast-ready MP3s and show notes; validated first."""
+    from sofacast.feed.publish import write_feed
+
+    ws = Workspace.open(workspace)
+    with console.stage_bar("Feed", quiet) as bar:
+        result = write_feed(ws, on_progress=bar.update)
+    state = "written" if result.written else "unchanged"
+    say(quiet, f"{result.path.relative_to(ws.root)}: {len(result.episodes)} episodes, {state}")
+
+
+@app.command()
+@reports_errors
+def publish(
+    source: Annotated[str, typer.Argument(help="What to pull: a URL yt-dlp handles or a local file.")],
+    slug: Annotated[str | None, typer.Option(help="Folder name under episodes/ (default: from the title).")] = None,
+    title: Annotated[str | None, typer.Option(help="Episode title (default: the source's).")] = None,
+    guest: Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")] = None,
+    question: Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")] = None,
+    number: Annotated[int | None, typer.Option(help="Episode number (default: the next one).")] = None,
+    engine: Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_ENGINE,
+    model: Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")] = None,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Pull, transcribe, chunk and publish the feed in one go; running it again changes nothing."""
+    from sofacast.publish import PublishRequest, publish_source
+
+    ws = Workspace.open(workspace)
+    request = PublishRequest(source, PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [],
+                                                 number=number), engine, model)
+    with console.stage_bar("Publishing", quiet) as bar:
+        report = publish_source(ws, request, on_progress=bar.update)
+    for line in report.lines():
+        say(quiet, line)
+
+
+@app.command()
+@reports_errors
+def validate(
+    file: Annotated[Path | None, typer.Argument(help="A feed file (default: the workspace's feeds/feed.xml).",
+                                                show_default=False)] = None,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Check a feed against Apple's and Podcasting 2.0 rules; print every finding."""
+    from sofacast.feed.check import check_published_feed
+
+    ws = Workspace.open(workspace)
+    path, findings, items = check_published_feed(ws, file)
+    for finding in findings:
+        typer.echo(finding.line())
+    if findings:
+        raise typer.Exit(1)
+    say(quiet, f"{path}: valid ({items} episodes)")
+
+
 def main() -> None:
     app()

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 err = Console(stderr=True, highlight=False)
 
@@ -45,4 +46,15 @@ def bytes_bar(label: str, quiet: bool) -> Iterator[Bar]:
         yield Bar(None, None)
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err, transient=True) as progress:
+        yield Bar(progress, progress.add_task(label, total=None))
+
+
+@contextmanager
+def stage_bar(label: str, quiet: bool) -> Iterator[Bar]:
+    """A bar in percent, for work whose unit changes from stage to stage; the description names the stage."""
+    if not interactive(quiet):
+        yield Bar(None, None)
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
         yield Bar(progress, progress.add_task(label, total=None))

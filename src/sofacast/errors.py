@@ -38,3 +38,7 @@ class ModelError(SofacastError):
 
 class EngineError(SofacastError):
     """A transcription engine that is unknown or not installed."""
+
+
+class FeedError(SofacastError):
+    """A feed that would break podcast apps; the published one is kept."""

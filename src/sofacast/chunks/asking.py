@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sofacast.text import content_words, words
+
 # A clause that opens with one of these asks something ("Henrik, what does ... mean?").
 _INTERROGATIVES = frozenset(
     "what how why when where who whom which whose is are was were do does did can could would should "
@@ -12,22 +14,11 @@ _INTERROGATIVES = frozenset(
 _REQUESTS = ("tell us", "tell me", "walk us through", "talk us through", "talk about", "talk to us", "explain",
              "describe", "give us", "help us understand", "say more", "i'd like to ask", "i want to ask",
              "let me ask", "my question", "i wonder", "what about", "how about", "your view", "your take")
-# Words that carry no topic; dropped before comparing a spoken question with a written one.
-_STOPWORDS = frozenset(
-    "a an the and or but so of to in on at for with by from as into about over under than then that this these "
-    "those there here it its it's is are was were be been being do does did done doing have has had having "
-    "can could would should will shall may might must not no yes i you we they he she me us them my your our "
-    "their his her what how why when where who whom which whose if just really actually very much many more "
-    "most some any all also well now let let's lets say tell think thing things get got out up down one".split())
 _MIN_QUESTION_WORDS = 4
 
 
 def sentences(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"(?<=[.?!])\s+", text.strip()) if part.strip()]
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
 
 
 def asks(text: str) -> bool:
@@ -44,18 +35,6 @@ def asks(text: str) -> bool:
                                                          and first[1] in _INTERROGATIVES)):
                 return len(words(sentence)) >= _MIN_QUESTION_WORDS
     return False
-
-
-def stem(word: str) -> str:
-    word = word.removesuffix("'s").strip("'")
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> set[str]:
-    return {stem(word) for word in words(text) if word not in _STOPWORDS and len(word) > 1}
 
 
 def question_similarity(written: str, spoken: str) -> float:

@@ -1,7 +1,8 @@
-"""Renderings of a canonical transcript: VTT, SRT, plain text, and the canonical JSON itself."""
+"""Renderings of a canonical transcript: VTT, SRT, plain text, Podcasting 2.0 JSON, and the canonical JSON."""
 
 from collections.abc import Callable
 
+from sofacast.formats.podcast_json import render_podcast_json
 from sofacast.formats.srt import render_srt
 from sofacast.formats.text import render_text
 from sofacast.formats.vtt import render_vtt
@@ -12,4 +13,5 @@ RENDERERS: dict[str, Callable[[Transcript], str]] = {
     ".vtt": render_vtt,
     ".srt": render_srt,
     ".txt": render_text,
+    ".transcript.json": render_podcast_json,  # Podcasting 2.0 JSON transcript, for podcast apps
 }

@@ -1,0 +1,88 @@
+"""ID3 tags of the podcast MP3 (mutagen): title, show, artist, date, artwork and chapters (CHAP + CTOC).
+
+Tags are written as ID3v2.3, which every podcast app and car stereo reads. Two TXXX frames record
+the audio's fingerprint and the tags' own, so unchanged files are never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, TXXX, CTOCFlags, ID3NoHeaderError
+
+AUDIO_KEY = "sofacast:audio"
+TAGS_KEY = "sofacast:tags"
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    start: float
+    end: float
+    title: str
+
+
+@dataclass
+class EpisodeTags:
+    title: str
+    show: str
+    artist: str
+    date: str = ""
+    track: int | None = None
+    comment: str = ""
+    artwork: Path | None = None
+    chapters: list[ChapterMark] = field(default_factory=list)
+
+    def digest(self) -> str:
+        data = asdict(self)
+        data["artwork"] = hashlib.sha256(self.artwork.read_bytes()).hexdigest() if self.artwork else None
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def read_marker(path: Path, key: str) -> str | None:
+    try:
+        frames = ID3(path).getall(f"TXXX:{key}")
+    except (ID3NoHeaderError, OSError):
+        return None
+    return str(frames[0].text[0]) if frames else None
+
+
+def write_tags(path: Path, tags: EpisodeTags, audio_fingerprint: str) -> None:
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.show))
+    id3.add(TPE1(encoding=3, text=tags.artist))
+    id3.add(TCON(encoding=3, text="Podcast"))
+    if tags.date:
+        id3.add(TDRC(encoding=3, text=tags.date[:10]))
+    if tags.track is not None:
+        id3.add(TRCK(encoding=3, text=str(tags.track)))
+    if tags.comment:
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    if tags.artwork is not None:
+        mime = "image/png" if tags.artwork.suffix.lower() == ".png" else "image/jpeg"
+        id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.artwork.read_bytes()))
+    if tags.chapters:
+        ids = [f"chp{index}" for index in range(len(tags.chapters))]
+        id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                     sub_frames=[TIT2(encoding=3, text="Chapters")]))
+        for element_id, mark in zip(ids, tags.chapters, strict=True):
+            id3.add(CHAP(element_id=element_id, start_time=int(mark.start * 1000), end_time=int(mark.end * 1000),
+                         sub_frames=[TIT2(encoding=3, text=mark.title)]))
+    id3.add(TXXX(encoding=3, desc=AUDIO_KEY, text=audio_fingerprint))
+    id3.add(TXXX(encoding=3, desc=TAGS_KEY, text=tags.digest()))
+    id3.save(path, v2_version=3)
+
+
+def audio_seconds(path: Path) -> float | None:
+    """The length of an audio file from its headers (no decoding, no subprocess), or None if unreadable."""
+    import mutagen
+
+    try:
+        info = mutagen.File(path)
+    except (mutagen.MutagenError, OSError):
+        return None
+    length = getattr(getattr(info, "info", None), "length", None)
+    return float(length) if length else None

@@ -1,0 +1,91 @@
+"""The podcast-ready MP3 of an episode, assembled with pydub (ffmpeg from imageio-ffmpeg).
+
+Optional intro and outro clips around the episode, mono or stereo at a chosen bitrate, and
+loudness normalized to the target (-16 LUFS by default) with ffmpeg's two-pass loudnorm — pydub
+alone can only apply peak gain. The result records, in an ID3 TXXX frame, a fingerprint of what
+it was made from, so an up-to-date file is never encoded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sofacast.errors import MediaError
+from sofacast.media import ffmpeg
+from sofacast.transcribe.models import sha256_file
+
+OUTPUT_RATE = 44100
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    bitrate: str = "96k"
+    channels: int = 1
+    loudness: float = -16.0  # LUFS; Apple and most apps play around -16
+    true_peak: float = -1.5
+    intro: Path | None = None
+    outro: Path | None = None
+
+
+def fingerprint(source: Path, settings: AudioSettings) -> str:
+    parts = {"source": sha256_file(source), **{k: str(v) for k, v in asdict(settings).items()}}
+    for clip in (settings.intro, settings.outro):
+        if clip is not None:
+            parts[str(clip)] = sha256_file(clip)
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _pydub():
+    with warnings.catch_warnings():
+        # pydub warns when ffmpeg is not on PATH (we hand it ours) and that audioop is deprecated (3.13 gets audioop-lts).
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg.ffmpeg_exe()
+    return AudioSegment
+
+
+def _segment(path: Path, channels: int):
+    samples = ffmpeg.decode(path, sample_rate=OUTPUT_RATE, channels=channels)
+    pcm = (samples.clip(-1.0, 1.0) * 32767).astype("<i2").tobytes()
+    return _pydub()(data=pcm, sample_width=2, frame_rate=OUTPUT_RATE, channels=channels)
+
+
+def intro_seconds(settings: AudioSettings) -> float:
+    """How far the episode's own audio is shifted by the intro clip."""
+    if settings.intro is None:
+        return 0.0
+    info = ffmpeg.probe(settings.intro)
+    return float(info.duration or 0.0)
+
+
+def render(source: Path, target: Path, settings: AudioSettings) -> float:
+    """Write the podcast MP3 to `target` (a temporary name: the caller renames it into place). Returns the intro offset."""
+    programme = _segment(source, settings.channels)
+    offset = 0.0
+    if settings.intro is not None:
+        intro = _segment(settings.intro, settings.channels)
+        offset = len(intro) / 1000.0
+        programme = intro + programme
+    if settings.outro is not None:
+        programme = programme + _segment(settings.outro, settings.channels)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        raw = Path(scratch) / "programme.wav"
+        programme.export(str(raw), format="wav")
+        measured = ffmpeg.measure_loudness(raw, settings.loudness, settings.true_peak)
+        limiter = ffmpeg.peak_limiter(measured, settings.loudness, settings.true_peak)
+        if limiter:
+            measured = ffmpeg.measure_loudness(raw, settings.loudness, settings.true_peak, before=limiter)
+        chain = ",".join(f for f in (limiter, ffmpeg.loudnorm_filter(measured, settings.loudness, settings.true_peak)) if f)
+        try:
+            programme.export(str(target), format="mp3", bitrate=settings.bitrate,
+                             parameters=["-af", chain, "-ar", str(OUTPUT_RATE)])
+        except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's whole log
+            raise MediaError(f"cannot encode the podcast MP3 of {source.name}: {str(exc).splitlines()[0]}",
+                             "Check the bitrate (e.g. 96k) and the intro/outro clips in sofacast.toml.") from exc
+    return offset

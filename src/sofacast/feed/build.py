@@ -1,0 +1,121 @@
+"""Assemble the RSS document with feedgen (and its podcast extension) plus our Podcasting 2.0 extension.
+
+Lookup tables map records to feed fields; everything textual is sanitized on the way in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+
+from sofacast.feed.apple import split_category
+from sofacast.feed.podcast_index import Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
+from sofacast.feed.sanitize import clean_html, clean_text
+from sofacast.feed.settings import FeedSettings
+from sofacast.records import Show
+
+GENERATOR = "sofacast"
+
+
+@dataclass
+class PublishedEpisode:
+    """Everything the feed says about one episode, already resolved to URLs and numbers."""
+
+    slug: str
+    guid: str
+    title: str
+    published: datetime
+    link: str
+    summary: str  # plain text
+    notes_html: str  # content:encoded
+    enclosure_url: str
+    enclosure_length: int
+    enclosure_type: str
+    duration: int  # whole seconds
+    season: int | None = None
+    number: int | None = None
+    explicit: bool | None = None
+    image: str = ""
+    transcripts: list[TranscriptLink] = field(default_factory=list)
+    chapters_url: str = ""
+    people: list[Person] = field(default_factory=list)
+
+
+def published_at(text: str) -> datetime:
+    """episode.toml's date or datetime, as an aware datetime (a bare date is taken as midnight UTC)."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, episodes: list[PublishedEpisode]) -> bytes:
+    fg = FeedGenerator()
+    fg.load_extension("podcast")
+    fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
+    fg.title(clean_text(show.title))
+    fg.description(clean_text(show.description) or clean_text(show.title))
+    fg.link(href=settings.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=settings.show_page, rel="alternate")
+    fg.language(show.language)
+    fg.generator(GENERATOR)
+    fg.author({"name": show.author or show.owner_name, "email": show.owner_email})
+    fg.copyright(f"© {show.owner_name or show.author}")
+    if image_url:
+        fg.image(url=image_url, title=clean_text(show.title), link=settings.show_page)
+    # The newest episode's date, not "now": rebuilding an unchanged show gives an identical file.
+    newest = max((e.published for e in episodes), default=datetime(2000, 1, 1, tzinfo=UTC))
+    fg.lastBuildDate(newest)
+    fg.pubDate(newest)
+    _itunes_channel(fg, show, image_url)
+    _podcast_channel(fg.podcastindex, show, settings, guid)
+    for episode in sorted(episodes, key=lambda e: (e.published, e.number or 0, e.slug)):
+        _add_item(fg, episode)
+    return fg.rss_str(pretty=True)
+
+
+def _itunes_channel(fg: FeedGenerator, show: Show, image_url: str) -> None:
+    podcast = fg.podcast
+    podcast.itunes_author(clean_text(show.author or show.owner_name))
+    podcast.itunes_owner(name=clean_text(show.owner_name or show.author), email=show.owner_email)
+    podcast.itunes_summary(clean_text(show.description))
+    podcast.itunes_type("episodic")
+    if image_url:
+        podcast.itunes_image(image_url)
+    podcast.itunes_category([{"cat": parent, "sub": sub} if sub else {"cat": parent}
+                             for parent, sub in map(split_category, show.categories)])
+
+
+def _podcast_channel(extension: PodcastIndexExtension, show: Show, settings: FeedSettings, guid: str) -> None:
+    extension.guid = guid
+    extension.locked = settings.locked
+    extension.locked_owner = show.owner_email
+    extension.explicit = show.explicit
+    extension.show_page = settings.show_page
+    extension.people = [Person(host, "host") for host in show.hosts]
+
+
+def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
+    entry = fg.add_entry(order="append")
+    entry.title(clean_text(episode.title))
+    entry.guid(episode.guid, permalink=False)
+    entry.link(href=episode.link)
+    entry.published(episode.published)
+    entry.description(clean_text(episode.summary) or clean_text(episode.title))
+    entry.content(clean_html(episode.notes_html), type="CDATA")
+    entry.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
+    entry.podcast.itunes_duration(episode.duration)
+    entry.podcast.itunes_episode_type("full")
+    if episode.number is not None:
+        entry.podcast.itunes_episode(episode.number)
+    if episode.season is not None:
+        entry.podcast.itunes_season(episode.season)
+    if episode.image:
+        entry.podcast.itunes_image(episode.image)
+    extension: PodcastIndexEntryExtension = entry.podcastindex
+    extension.explicit = episode.explicit
+    extension.transcripts = episode.transcripts
+    extension.chapters_url = episode.chapters_url or None
+    extension.people = episode.people
+    extension.season = episode.season
+    extension.episode = episode.number

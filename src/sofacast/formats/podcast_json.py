@@ -1,0 +1,24 @@
+"""The Podcasting 2.0 JSON transcript format (podcast:transcript type application/json).
+
+    {"version": "1.0.0", "segments": [{"speaker": "Elena Marsh", "startTime": 0.0, "endTime": 4.2, "body": "…"}]}
+
+Not the canonical transcript (transcripts/<slug>.json): apps read this one.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sofacast.records import Transcript
+
+VERSION = "1.0.0"
+
+
+def render_podcast_json(transcript: Transcript) -> str:
+    segments = []
+    for segment in transcript.segments:
+        item = {"startTime": round(segment.start, 3), "endTime": round(segment.end, 3), "body": segment.text.strip()}
+        if segment.speaker:
+            item = {"speaker": segment.speaker, **item}
+        segments.append(item)
+    return json.dumps({"version": VERSION, "segments": segments}, ensure_ascii=False, indent=1) + "\n"
