@@ -58,13 +58,10 @@ def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> To
     return TopicIndex(documents, ignore={word.lower() for name in names for word in name.replace("'", " ").split()})
 
 
-def expectations(workspace: Workspace, settings: FeedSettings, ledger: GuidLedger, show: Show,
-                 episodes: list[PublishedEpisode], known_podcast_guid: str | None) -> Expected:
-    sizes = {}
-    for episode in episodes:
-        sizes[episode.enclosure_url] = episode.enclosure_length
+def expectations(settings: FeedSettings, ledger: GuidLedger, episodes: list[PublishedEpisode],
+                 known_podcast_guid: str | None) -> Expected:
     return Expected(feed_url=settings.feed_url, show_page=settings.show_page, podcast_guid=known_podcast_guid,
-                    enclosure_sizes=sizes, artwork=settings.artwork,
+                    enclosure_sizes={e.enclosure_url: e.enclosure_length for e in episodes}, artwork=settings.artwork,
                     episode_names={guid: slug for slug, guid in ledger.episodes.items()})
 
 
@@ -90,7 +87,7 @@ def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = Non
         published.append(publish_episode(context, episode, guid, previous, related))
     image_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
     document = build_feed(show, settings, podcast_guid, image_url, published)
-    findings = validate_feed(document, expectations(workspace, settings, ledger, show, published, known_podcast_guid))
+    findings = validate_feed(document, expectations(settings, ledger, published, known_podcast_guid))
     if on_progress:
         on_progress(len(episodes), len(episodes), "Checking the feed")
     return document, published, ledger, findings
