@@ -184,6 +184,59 @@ def publish(
 
 @app.command()
 @reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "exact phrases", OR, NOT, prefix*.')],
+    guest: Annotated[str | None, typer.Option(help="Only episodes with this guest (part of the name will do).")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Only passages this person says.")] = None,
+    episode: Annotated[str | None, typer.Option(help="Only this episode (slug).")] = None,
+    question: Annotated[str | None, typer.Option(help="Only answers to this notes question (number or words).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    substring: Annotated[bool, typer.Option("--substring", help="Match any part of words or names (3+ characters).")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Most hits to show.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list of hits.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Search every transcript: ranked passages with episode, speaker, question, time and a deep link."""
+    from sofacast.search.index import Filters
+    from sofacast.search.render import hits_json, hits_table
+    from sofacast.search.service import search_workspace
+
+    ws = Workspace.open(workspace)
+    results = search_workspace(ws, query, Filters(guest, speaker, episode, question, since, until), limit, substring)
+    if as_json:
+        typer.echo(hits_json(results))
+    elif results:
+        console.out.print(hits_table(results))
+    else:
+        typer.echo("No passages found.")
+
+
+@app.command()
+@reports_errors
+def index(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the index away and build it again from transcripts/.")] = False,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Bring the search index up to date with transcripts/ (it is also refreshed by every search)."""
+    from sofacast.search.index import SearchIndex
+    from sofacast.search.service import rebuild_index
+
+    ws = Workspace.open(workspace)
+    if rebuild:
+        say(quiet, f"Rebuilt the index: {rebuild_index(ws)} passages")
+        return
+    search_index = SearchIndex.open(ws)
+    try:
+        changed = search_index.sync()
+        say(quiet, f"Index up to date: {search_index.count()} passages" + (f" (re-indexed {', '.join(changed)})" if changed else ""))
+    finally:
+        search_index.close()
+
+
+@app.command()
+@reports_errors
 def validate(
     file: Annotated[Path | None, typer.Argument(help="A feed file (default: the workspace's feeds/feed.xml).",
                                                 show_default=False)] = None,

@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
 
 
 def interactive(quiet: bool) -> bool:

@@ -14,6 +14,7 @@ from sofacast.chunks.overrides import edited_boundaries
 from sofacast.errors import WorkspaceError
 from sofacast.formats.transcript_json import transcript_from_dict
 from sofacast.records import Chunk, Episode
+from sofacast.search import index as search_index
 from sofacast.workspace import Workspace
 
 CHUNKS_SUFFIX = ".chunks.json"
@@ -60,6 +61,8 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
         if not target.is_file() or target.read_text("utf-8") != text:
             atomic.write_text(target, text)
             result.written.append(target)
+    if result.written:
+        search_index.refresh(workspace, [slug])
     return result
 
 

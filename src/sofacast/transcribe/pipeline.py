@@ -15,6 +15,7 @@ from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.media import ffmpeg
 from sofacast.records import Episode, Segment, Transcript
+from sofacast.search import index as search_index
 from sofacast.speakers import labelling
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
@@ -106,7 +107,9 @@ class Transcriber:
         unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
         if unchanged and not force and self._renderings_exist(slug):
             return TranscribeResult(slug, up_to_date=True, transcript=transcript)
-        return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=write_transcript(self.workspace, transcript))
+        written = write_transcript(self.workspace, transcript)
+        search_index.refresh(self.workspace, [slug])
+        return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=written)
 
     @staticmethod
     def _speaker_progress(slug: str, seconds: float, on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
