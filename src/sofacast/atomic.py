@@ -43,6 +43,18 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def write_bytes_if_changed(path: Path, data: bytes) -> bool:
+    """Write only when the content differs, so re-runs leave unchanged files (and their mtimes) alone."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    write_bytes(path, data)
+    return True
+
+
+def write_text_if_changed(path: Path, text: str) -> bool:
+    return write_bytes_if_changed(path, text.encode("utf-8"))
+
+
 def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 

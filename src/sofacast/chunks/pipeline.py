@@ -57,9 +57,7 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
         workspace.transcript_path(slug, CHAPTERS_SUFFIX): chapters_document(chunks),
     }
     for target, document in documents.items():
-        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-        if not target.is_file() or target.read_text("utf-8") != text:
-            atomic.write_text(target, text)
+        if atomic.write_text_if_changed(target, json.dumps(document, ensure_ascii=False, indent=1) + "\n"):
             result.written.append(target)
     if result.written:
         search_index.refresh(workspace, [slug])

@@ -80,14 +80,14 @@ def published_files(context: EpisodeContext, episode: Episode, offset: float, ch
             continue
         if offset:
             path = ws.feeds_dir / "episodes" / f"{slug}{suffix}"
-            _write_if_changed(path, RENDERERS[suffix](transcript))
+            atomic.write_text_if_changed(path, RENDERERS[suffix](transcript))
         links.append(TranscriptLink(public_url(context.show, path, ws.root), mime, context.show.language, rel))
     chapters_path = ws.transcript_path(slug, CHAPTERS_SUFFIX)
     if chapters_path.is_file():
         if offset:
             document = {"version": "1.2.0", "chapters": [{"startTime": round(c.start, 3), "title": c.title} for c in chapters]}
             chapters_path = ws.feeds_dir / "episodes" / f"{slug}{CHAPTERS_SUFFIX}"
-            _write_if_changed(chapters_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            atomic.write_text_if_changed(chapters_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
         chapters_url = public_url(context.show, chapters_path, ws.root)
     return links, chapters_url
 
@@ -100,11 +100,6 @@ def shift_transcript(transcript, offset: float):
     return replace(transcript, segments=segments)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text("utf-8") != text:
-        atomic.write_text(path, text)
-
-
 def people(show: Show, episode: Episode) -> list[Person]:
     return [Person(host, "host") for host in show.hosts] + [Person(clean_text(g.name), "guest", href=g.url) for g in episode.guests]
 
@@ -113,10 +108,10 @@ def write_show_notes(context: EpisodeContext, episode: Episode, notes: ShowNotes
     """Write the Markdown and HTML page beside the episode; return the HTML fragment for content:encoded."""
     fragment = to_html(notes)
     folder = context.workspace.episode_dir(episode.slug)
-    _write_if_changed(folder / NOTES_MARKDOWN, to_markdown(notes))
+    atomic.write_text_if_changed(folder / NOTES_MARKDOWN, to_markdown(notes))
     page = (f"<!doctype html>\n<html lang=\"{context.show.language}\"><head><meta charset=\"utf-8\">"
             f"<title>{notes.title}</title></head><body><h1>{notes.title}</h1>{fragment}</body></html>\n")
-    _write_if_changed(folder / NOTES_HTML, page)
+    atomic.write_text_if_changed(folder / NOTES_HTML, page)
     return fragment
 
 

@@ -60,6 +60,5 @@ class GuidLedger:
         return self.episodes[slug]
 
     def save(self) -> None:
-        text = json.dumps({"podcast": self.podcast, "episodes": dict(sorted(self.episodes.items()))}, indent=1) + "\n"
-        if not self.path.is_file() or self.path.read_text("utf-8") != text:
-            atomic.write_text(self.path, text)
+        data = {"podcast": self.podcast, "episodes": dict(sorted(self.episodes.items()))}
+        atomic.write_text_if_changed(self.path, json.dumps(data, indent=1) + "\n")

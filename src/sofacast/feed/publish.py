@@ -102,7 +102,4 @@ def write_feed(workspace: Workspace, on_progress: FeedProgress | None = None) ->
                         f"Fix that, then run sofacast feed again; {target.name} was left as it was. "
                         "'sofacast validate' lists every finding.")
     ledger.save()
-    changed = not target.is_file() or target.read_bytes() != document
-    if changed:
-        atomic.write_bytes(target, document)
-    return FeedResult(target, published, changed)
+    return FeedResult(target, published, atomic.write_bytes_if_changed(target, document))

@@ -201,32 +201,31 @@ def _plain(exc: sqlite3.Error) -> str:
     return str(exc).replace("fts5: ", "")
 
 
+def _like(value: str) -> str:
+    return f"%{value}%"
+
+
+def _same(value: str) -> str:
+    return value
+
+
+# filter field -> (SQL condition, how the value is bound); --question picks by the value's form.
+_FILTERS = {
+    "guest": ("p.guests LIKE ?", _like),
+    "speaker": ("p.speaker LIKE ?", _like),
+    "episode": ("p.episode = ?", _same),
+    "since": ("p.published >= ?", _same),
+    "until": ("p.published <= ?", _same),
+}
+
+
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    args: list[object] = []
-    if filters.guest:
-        clauses.append("p.guests LIKE ?")
-        args.append(f"%{filters.guest}%")
-    if filters.speaker:
-        clauses.append("p.speaker LIKE ?")
-        args.append(f"%{filters.speaker}%")
-    if filters.episode:
-        clauses.append("p.episode = ?")
-        args.append(filters.episode)
+    conditions = [(*_FILTERS[name], value) for name, value in vars(filters).items() if value and name in _FILTERS]
     if filters.question:
-        if filters.question.isdigit():
-            clauses.append("p.question_index = ?")
-            args.append(int(filters.question))
-        else:
-            clauses.append("p.question LIKE ?")
-            args.append(f"%{filters.question}%")
-    if filters.since:
-        clauses.append("p.published >= ?")
-        args.append(filters.since)
-    if filters.until:
-        clauses.append("p.published <= ?")
-        args.append(filters.until)
-    return "".join(f" AND {clause}" for clause in clauses), args
+        by_number = filters.question.isdigit()
+        conditions.append(("p.question_index = ?", int, filters.question) if by_number
+                          else ("p.question LIKE ?", _like, filters.question))
+    return "".join(f" AND {sql}" for sql, _, _ in conditions), [bind(value) for _, bind, value in conditions]
 
 
 def _hit(row: tuple) -> Hit:

@@ -82,5 +82,4 @@ class Voiceprints:
         text = json.dumps(data, indent=1) + "\n"
         if not self.people and not self.path.exists():
             return
-        if not self.path.is_file() or self.path.read_text("utf-8") != text:
-            atomic.write_text(self.path, text)
+        atomic.write_text_if_changed(self.path, text)
