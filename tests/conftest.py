@@ -20,6 +20,27 @@ RECORDINGS = ROOT / "samples" / "recordings"
 JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
 
+SAMPLE_EPISODES = ["norms-in-cyberspace", "the-attribution-problem", "capacity-building"]
+
+
+def copy_sample_show(root: Path, media: bool = True, transcripts: tuple[str, ...] | None = None) -> Path:
+    """The repository's sample show, without generated outputs: sofacast.toml, artwork, each episode's
+    episode.toml (and media), and its committed transcript files (all, or those with the given suffixes)."""
+    root.mkdir(parents=True)
+    for name in ("sofacast.toml", "artwork.png"):
+        shutil.copy(ROOT / name, root)
+    (root / "transcripts").mkdir()
+    for slug in SAMPLE_EPISODES:
+        folder = root / "episodes" / slug
+        folder.mkdir(parents=True)
+        for name in ("episode.toml", f"{slug}.mp3") if media else ("episode.toml",):
+            shutil.copy(ROOT / "episodes" / slug / name, folder)
+        for path in (ROOT / "transcripts").glob(f"{slug}.*"):
+            if transcripts is None or path.name[len(slug):] in transcripts:
+                shutil.copy(path, root / "transcripts")
+    return root
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     # The openai-whisper checkpoint converted from the bundled model is cached per test session.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,9 @@ from sofacast.chunks.asking import asks
 from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
 from sofacast.chunks.chapters import chapters_document
 from sofacast.records import Episode, Segment, Transcript
-from tests.conftest import RECORDINGS, ROOT
+from tests.conftest import RECORDINGS, SAMPLE_EPISODES, copy_sample_show
 
-SAMPLES = ["norms-in-cyberspace", "the-attribution-problem", "capacity-building"]
+SAMPLES = SAMPLE_EPISODES
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -116,15 +115,8 @@ def reference_question_starts(name: str) -> dict[int, tuple[float, str]]:
 
 @pytest.fixture
 def sample_workspace(tmp_path: Path) -> Path:
-    """The repository's sample show with its committed, speaker-labelled transcripts."""
-    root = tmp_path / "show"
-    root.mkdir()
-    shutil.copy(ROOT / "sofacast.toml", root)
-    for name in SAMPLES:
-        shutil.copytree(ROOT / "episodes" / name, root / "episodes" / name)
-        (root / "transcripts").mkdir(exist_ok=True)
-        shutil.copy(ROOT / "transcripts" / f"{name}.json", root / "transcripts")
-    return root
+    """The repository's sample show with its committed, speaker-labelled transcripts (chunks made by the tests)."""
+    return copy_sample_show(tmp_path / "show", transcripts=(".json",))
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -18,25 +18,16 @@ from sofacast.feed.validate import NS
 from sofacast.media import ffmpeg
 from sofacast.shownotes.related import TopicIndex
 from sofacast.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_EPISODES, copy_sample_show
 
-SAMPLES = ["norms-in-cyberspace", "the-attribution-problem", "capacity-building"]
+SAMPLES = SAMPLE_EPISODES
 BASE = "https://sofacast.example.org/diplomats-sofa/"
 FEED_URL = BASE + "feeds/feed.xml"
 
 
-def copy_sample_show(root: Path, audio: str | None = None) -> Path:
-    """The repository's sample show (media, transcripts, chunks, chapters), without generated outputs."""
-    root.mkdir(parents=True)
-    for name in ("sofacast.toml", "artwork.png"):
-        shutil.copy(ROOT / name, root)
-    for slug in SAMPLES:
-        (root / "episodes" / slug).mkdir(parents=True)
-        for name in ("episode.toml", f"{slug}.mp3"):
-            shutil.copy(ROOT / "episodes" / slug / name, root / "episodes" / slug)
-        (root / "transcripts").mkdir(exist_ok=True)
-        for path in (ROOT / "transcripts").glob(f"{slug}.*"):
-            shutil.copy(path, root / "transcripts")
+def sample_show(root: Path, audio: str | None = None) -> Path:
+    """The sample show with media and every committed transcript file; `audio` sets [feed] audio."""
+    copy_sample_show(root)
     if audio:
         set_feed_option(root, "audio", f'"{audio}"')
     return root
@@ -61,7 +52,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from sofacast.cli import app
 
-    root = copy_sample_show(tmp_path_factory.mktemp("published") / "show")
+    root = sample_show(tmp_path_factory.mktemp("published") / "show")
     result = CliRunner().invoke(app, ["feed", "-w", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return root
@@ -177,7 +168,7 @@ def guids(root: Path) -> tuple[str, list[str]]:
 
 
 def test_guids_never_change(tmp_path: Path, cli) -> None:
-    root = copy_sample_show(tmp_path / "show", audio="original")
+    root = sample_show(tmp_path / "show", audio="original")
     assert cli("feed", "-w", root).exit_code == 0
     first_show, first_items = guids(root)
     # Rename a title, move the media, and move the whole show to another address.
@@ -194,7 +185,7 @@ def test_guids_never_change(tmp_path: Path, cli) -> None:
 
 
 def test_text_is_sanitized(tmp_path: Path, cli) -> None:
-    root = copy_sample_show(tmp_path / "show", audio="original")
+    root = sample_show(tmp_path / "show", audio="original")
     edit_episode(root, "capacity-building", 'title = "Capacity Building:', 'title = "Capacity\\u0007 <b>Building</b>:')
     edit_episode(root, "capacity-building", "Two guests on the sofa:",
                  'Two <script>alert(1)</script><a href=\\"javascript:evil()\\" onclick=\\"evil()\\">guests</a>\\u000b on the sofa:')
@@ -224,7 +215,7 @@ def test_text_is_sanitized(tmp_path: Path, cli) -> None:
      "channel: itunes:owner: needs an email address"),
 ], ids=["category", "date", "media", "owner-email"])
 def test_an_invalid_feed_never_replaces_the_published_one(tmp_path: Path, cli, breakage, message: str) -> None:
-    root = copy_sample_show(tmp_path / "show", audio="original")
+    root = sample_show(tmp_path / "show", audio="original")
     assert cli("feed", "-w", root).exit_code == 0
     before = (root / "feeds" / "feed.xml").read_bytes()
     breakage(root)
@@ -237,7 +228,7 @@ def test_an_invalid_feed_never_replaces_the_published_one(tmp_path: Path, cli, b
 
 
 def test_validate_lists_every_finding(tmp_path: Path, cli) -> None:
-    root = copy_sample_show(tmp_path / "show", audio="original")
+    root = sample_show(tmp_path / "show", audio="original")
     assert cli("feed", "-w", root).exit_code == 0
     good = cli("validate", "-w", root)
     assert good.exit_code == 0 and "valid (3 episodes)" in good.stdout
@@ -257,7 +248,7 @@ def test_validate_lists_every_finding(tmp_path: Path, cli) -> None:
 def test_an_intro_clip_shifts_chapters_and_transcripts(tmp_path: Path, cli) -> None:
     import numpy as np
 
-    root = copy_sample_show(tmp_path / "show")
+    root = sample_show(tmp_path / "show")
     tone = 0.2 * np.sin(2 * np.pi * 440 * np.arange(2 * 16000) / 16000).astype(np.float32)
     ffmpeg.encode(tone, root / "intro.mp3")
     set_feed_option(root, "intro", '"intro.mp3"')

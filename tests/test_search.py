@@ -9,24 +9,13 @@ from pathlib import Path
 import pytest
 
 from sofacast.search.query import QueryError, to_fts
-from tests.conftest import ROOT, SHARED_DATA
-
-SAMPLES = ["norms-in-cyberspace", "the-attribution-problem", "capacity-building"]
+from tests.conftest import ROOT, SHARED_DATA, copy_sample_show
 
 
 @pytest.fixture
 def show(tmp_path: Path) -> Path:
-    """The sample show's episodes and committed transcripts (with speakers and chunks)."""
-    root = tmp_path / "show"
-    root.mkdir()
-    shutil.copy(ROOT / "sofacast.toml", root)
-    for slug in SAMPLES:
-        shutil.copytree(ROOT / "episodes" / slug, root / "episodes" / slug,
-                        ignore=shutil.ignore_patterns("*.mp3", "shownotes.*"))
-        (root / "transcripts").mkdir(exist_ok=True)
-        for suffix in (".json", ".chunks.json"):
-            shutil.copy(ROOT / "transcripts" / f"{slug}{suffix}", root / "transcripts")
-    return root
+    """The sample show's episodes and committed transcripts (with speakers and chunks), no audio."""
+    return copy_sample_show(tmp_path / "show", media=False, transcripts=(".json", ".chunks.json"))
 
 
 def search(cli, root: Path, *args: str) -> list[dict]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sofacast.transcribe.models import BUNDLED_SHA256, bundled_model, resolve_model, verified_model_dir
 from sofacast.errors import ModelError
+from sofacast.transcribe.models import BUNDLED_SHA256, bundled_model, resolve_model, verified_model_dir
 from tests.conftest import JFK_TEXT, RECORDINGS
 from tests.scoring import word_error_rate
 

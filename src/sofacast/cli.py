@@ -23,6 +23,14 @@ app = typer.Typer(help="From raw interview recording to published, searchable po
 WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", envvar=WORKSPACE_ENV,
                             help="The show's folder (holding sofacast.toml). Default: the current folder.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
+# Shared by `pull` and `publish` (and `transcribe`), so the options read the same everywhere.
+SlugOption = Annotated[str | None, typer.Option(help="Folder name under episodes/ (default: from the title).")]
+TitleOption = Annotated[str | None, typer.Option(help="Episode title (default: the source's).")]
+GuestOption = Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")]
+QuestionOption = Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")]
+NumberOption = Annotated[int | None, typer.Option(help="Episode number (default: the next one).")]
+EngineOption = Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")]
+ModelOption = Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -77,11 +85,11 @@ def init(
 @reports_errors
 def pull_command(
     source: Annotated[str, typer.Argument(help="A URL yt-dlp handles (page, media link, RSS feed, playlist) or a local file.")],
-    slug: Annotated[str | None, typer.Option(help="Folder name under episodes/ (default: from the title).")] = None,
-    title: Annotated[str | None, typer.Option(help="Episode title (default: the source's).")] = None,
-    guest: Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")] = None,
-    question: Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")] = None,
-    number: Annotated[int | None, typer.Option(help="Episode number (default: the next one).")] = None,
+    slug: SlugOption = None,
+    title: TitleOption = None,
+    guest: GuestOption = None,
+    question: QuestionOption = None,
+    number: NumberOption = None,
     force: Annotated[bool, typer.Option("--force", help="Pull again even if already pulled.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
@@ -100,8 +108,8 @@ def pull_command(
 def transcribe(
     slugs: Annotated[list[str] | None, typer.Argument(help="Episodes to transcribe.", show_default=False)] = None,
     all_episodes: Annotated[bool, typer.Option("--all", help="Every episode in the workspace.")] = False,
-    engine: Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_ENGINE,
-    model: Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")] = None,
+    engine: EngineOption = DEFAULT_ENGINE,
+    model: ModelOption = None,
     force: Annotated[bool, typer.Option("--force", help="Transcribe even when the transcript is up to date.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
@@ -160,13 +168,13 @@ def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False) -> None:
 @reports_errors
 def publish(
     source: Annotated[str, typer.Argument(help="What to pull: a URL yt-dlp handles or a local file.")],
-    slug: Annotated[str | None, typer.Option(help="Folder name under episodes/ (default: from the title).")] = None,
-    title: Annotated[str | None, typer.Option(help="Episode title (default: the source's).")] = None,
-    guest: Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")] = None,
-    question: Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")] = None,
-    number: Annotated[int | None, typer.Option(help="Episode number (default: the next one).")] = None,
-    engine: Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")] = DEFAULT_ENGINE,
-    model: Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")] = None,
+    slug: SlugOption = None,
+    title: TitleOption = None,
+    guest: GuestOption = None,
+    question: QuestionOption = None,
+    number: NumberOption = None,
+    engine: EngineOption = DEFAULT_ENGINE,
+    model: ModelOption = None,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
