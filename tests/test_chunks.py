@@ -161,8 +161,8 @@ def test_edited_chunk_starts_survive_reruns(cli, sample_workspace: Path) -> None
 
 
 @pytest.mark.parametrize(("table", "message"), [
-    ('chunks = "0:00"\n', "'chunks' must be a list of tables"),
-    ('[[chunks]]\nstart = "soon"\n', "chunk start 'soon' is not a time"),
+    ('chunks = "0:00"\n', "episode.toml: chunks: not a list, got '0:00'. Write a list of [[chunks]] tables"),
+    ('[[chunks]]\nstart = "soon"\n', "episode.toml: chunks[0].start: not a time, got 'soon'"),
     ('[[chunks]]\nstart = 3\nquestion = 9\n', "chunk question 9 is not in 1..3"),
 ])
 def test_bad_chunk_edits_are_one_clear_line(cli, sample_workspace: Path, table: str, message: str) -> None:

@@ -206,15 +206,11 @@ def test_text_is_sanitized(tmp_path: Path, cli) -> None:
     (lambda root: (root / "sofacast.toml").write_text((root / "sofacast.toml").read_text().replace(
         'categories = ["Government", "Technology"]', 'categories = ["Cooking Shows"]')),
      "channel: itunes:category: 'Cooking Shows' is not one of Apple's categories"),
-    (lambda root: edit_episode(root, "the-attribution-problem", 'published = "2026-09-21"', 'published = "last week"'),
-     "episode the-attribution-problem: published: 'last week' is not a date"),
-    (lambda root: (root / "episodes" / "capacity-building" / "capacity-building.mp3").unlink(),
-     "episode capacity-building: enclosure: the media file capacity-building.mp3 is missing"),
     (lambda root: (root / "sofacast.toml").write_text((root / "sofacast.toml").read_text().replace(
         'email = "producer@sofacast.example.org"', 'email = "nobody"')),
-     "channel: itunes:owner: needs an email address"),
-], ids=["category", "date", "media", "owner-email"])
-def test_an_invalid_feed_never_replaces_the_published_one(tmp_path: Path, cli, breakage, message: str) -> None:
+     "sofacast.toml: owner.email: not an email address, got 'nobody'"),
+], ids=["category", "owner-email"])
+def test_a_channel_problem_never_replaces_the_published_feed(tmp_path: Path, cli, breakage, message: str) -> None:
     root = sample_show(tmp_path / "show", audio="original")
     assert cli("feed", "-w", root).exit_code == 0
     before = (root / "feeds" / "feed.xml").read_bytes()
@@ -225,6 +221,45 @@ def test_an_invalid_feed_never_replaces_the_published_one(tmp_path: Path, cli, b
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert (root / "feeds" / "feed.xml").read_bytes() == before
     assert not list((root / "feeds").glob(".*.tmp"))
+
+
+def items_by_guid(root: Path) -> dict[str, bytes]:
+    return {item.findtext("guid"): etree.tostring(item) for item in xml(root).findall("channel/item")}
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    (lambda root: edit_episode(root, "the-attribution-problem", 'published = "2026-09-21"', 'published = "last week"'),
+     "episodes/the-attribution-problem/episode.toml: published: not a date, got 'last week'"),
+    (lambda root: (root / "episodes" / "capacity-building" / "capacity-building.mp3").unlink(),
+     "episode capacity-building: enclosure: the media file capacity-building.mp3 is missing"),
+], ids=["date", "media"])
+def test_an_episode_that_cannot_be_published_keeps_its_earlier_item(tmp_path: Path, cli, breakage, message: str) -> None:
+    root = sample_show(tmp_path / "show", audio="original")
+    assert cli("feed", "-w", root).exit_code == 0
+    before = items_by_guid(root)
+    breakage(root)
+    edit_episode(root, "norms-in-cyberspace", 'title = "Norms in Cyberspace', 'title = "Renamed: Norms in Cyberspace')
+    result = cli("feed", "-w", root)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    broken = message.split("/")[1] if message.startswith("episodes/") else message.split()[1].rstrip(":")
+    assert f"kept as published before: {broken}" in result.stdout
+    after = items_by_guid(root)
+    assert set(after) == set(before)  # nobody's app loses the episode
+    guid = json.loads((root / "feeds" / "guids.json").read_text())["episodes"][broken]
+    assert after[guid] == before[guid]  # exactly as listeners have it
+    assert "Renamed: Norms" in (root / "feeds" / "feed.xml").read_text()  # the others are up to date
+    assert cli("validate", "-w", root).exit_code == 1  # the workspace problem is still reported
+
+
+def test_an_episode_never_published_that_fails_is_left_out_and_named(tmp_path: Path, cli) -> None:
+    root = sample_show(tmp_path / "show", audio="original")
+    (root / "episodes" / "capacity-building" / "capacity-building.mp3").unlink()
+    result = cli("feed", "-w", root)
+    assert result.exit_code == 1
+    assert "episode capacity-building: enclosure: the media file capacity-building.mp3 is missing" in result.stderr
+    assert "feeds/feed.xml: 2 episodes, written" in result.stdout
+    assert len(xml(root).findall("channel/item")) == 2
 
 
 def test_validate_lists_every_finding(tmp_path: Path, cli) -> None:

@@ -1,3 +1,4 @@
+from sofacast.sanitize import html_to_text
 from sofacast.pull.questions import questions_from_description
 
 
@@ -16,5 +17,11 @@ Is this a question without a bullet?
 
 
 def test_html_list_items_count_as_bullets():
-    description = "<p>In this episode:</p><ul><li>Why do states agree to norms?</li><li>Who &amp; how?</li></ul>"
+    # A source's HTML description becomes text once, on the way in; its list items become bullet lines.
+    description = html_to_text("<p>In this episode:</p><ul><li>Why do states agree to norms?</li><li>Who &amp; how?</li></ul>")
     assert questions_from_description(description) == ["Why do states agree to norms?", "Who & how?"]
+
+
+def test_escaped_markup_in_a_description_stays_text_and_never_becomes_a_tag():
+    description = html_to_text("<ul><li>Is &amp;lt;script&amp;gt; safe?</li><li>What about &lt;b&gt;bold&lt;/b&gt;?</li></ul>")
+    assert questions_from_description(description) == ["Is &lt;script&gt; safe?", "What about bold?"]

@@ -199,8 +199,8 @@ def test_speakers_table_in_episode_toml_wins_and_survives_reruns(cli, workspace:
 
 
 @pytest.mark.parametrize(("table", "message"), [
-    ('speakers = ["Elena Marsh"]\n', "'speakers' must map labels to names"),
-    ('[speakers]\n"Elena Marsh" = "S1"\n', "'Elena Marsh' in [speakers] is not a speaker label"),
+    ('speakers = ["Elena Marsh"]\n', "episode.toml: speakers: not a table, got ['Elena Marsh']"),
+    ('[speakers]\n"Elena Marsh" = "S1"\n', "speakers: 'Elena Marsh' is not a speaker label such as S1"),
 ])
 def test_malformed_speakers_table_is_one_clear_line(cli, workspace: Path, table: str, message: str) -> None:
     add_sample(cli, workspace, "undersea-cables", "--guest", "Henrik Sato")

@@ -52,7 +52,7 @@ def test_wrongly_typed_field_is_named(workspace: Path, cli, jfk: Path):
     path.write_text(path.read_text().replace("number = 1", 'number = "one"'))
     result = cli("transcribe", "jfk", "-w", workspace)
     assert result.exit_code == 1
-    assert "'number' should be a whole number" in result.stderr
+    assert "episodes/jfk/episode.toml: number: not a whole number, got 'one'. Write a whole number from 1" in result.stderr
 
 
 def test_slugs_are_safe_whatever_the_title():

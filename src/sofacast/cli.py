@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
-from rich.markup import escape
 
 from sofacast import console
-from sofacast.errors import SofacastError
+from sofacast.errors import EpisodeFailures, SofacastError
 from sofacast.pull import PullOptions, pull
 from sofacast.records import Show
 from sofacast.transcribe.engines import DEFAULT_ENGINE, ENGINES
@@ -31,22 +33,33 @@ QuestionOption = Annotated[list[str] | None, typer.Option("--question", help="Sh
 NumberOption = Annotated[int | None, typer.Option(help="Episode number (default: the next one).")]
 EngineOption = Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")]
 ModelOption = Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")]
+NoWaitOption = Annotated[bool, typer.Option("--no-wait", help="If another command is writing the workspace, fail at once "
+                                                              "instead of waiting for it.")]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(command: F) -> F:
-    """Turn domain errors into one line on stderr and a non-zero exit code, never a traceback."""
+    """Turn domain errors into one line on stderr (one per failed episode) and a non-zero exit code, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        console.warnings.said.clear()
         try:
             return command(*args, **kwargs)
+        except EpisodeFailures as failures:
+            for line in failures.lines():
+                console.error(line)
+            raise typer.Exit(failures.exit_code) from None
         except SofacastError as exc:
-            # The message is plain text: [brackets] in it (TOML tables, URLs) must not be read as markup.
-            console.err.print(f"[bold red]Error:[/] {escape(exc.one_line())}", soft_wrap=True)
+            console.error(exc.one_line())
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the machine's side: permissions, a full disk, a read-only folder
+            where = f" {exc.filename}" if exc.filename else ""
+            console.error(f"cannot read or write{where} ({exc.strerror or exc}). Check the folder's permissions and free space, "
+                          "then run the command again")
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            console.err.print("Interrupted. Files already written are complete; nothing half-written was kept.")
+            console.note("Interrupted. Files already written are complete; nothing half-written was kept.")
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
@@ -54,7 +67,17 @@ def reports_errors(command: F) -> F:
 
 def say(quiet: bool, message: str) -> None:
     if not quiet:
-        typer.echo(message)
+        typer.echo(console.terminal_text(message))
+
+
+def writing(ws: Workspace, command: str, no_wait: bool) -> AbstractContextManager[None]:
+    """Hold the workspace lock for a command that writes; say so while waiting for another one."""
+    return ws.writing(command, wait=not no_wait, on_wait=console.note)
+
+
+def raise_failures(failures: list[tuple[str, SofacastError]]) -> None:
+    if failures:
+        raise EpisodeFailures(failures)
 
 
 @app.command()
@@ -90,17 +113,25 @@ def pull_command(
     guest: GuestOption = None,
     question: QuestionOption = None,
     number: NumberOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Pull again even if already pulled.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Pull the media again; what episode.toml says is kept.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Pull episode media (audio only) and metadata into episodes/<slug>/."""
     ws = Workspace.open(workspace)
     options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number, force=force)
-    with console.bytes_bar("Downloading", quiet) as bar:
+    with writing(ws, "pull", no_wait), console.bytes_bar("Downloading", quiet) as bar:
         for result in pull(ws, source, options, on_progress=lambda label, got, total: bar.update(got, total, label[:40])):
-            verb = "Pulled" if result.pulled else "Already pulled"
-            say(quiet, f"{verb} {result.slug}: {result.episode.title} ({len(result.episode.questions)} questions)")
+            say(quiet, pull_line(result))
+
+
+def pull_line(result: Any) -> str:
+    if result.status == "skipped":
+        return (f"Skipped {result.episode.title}: pulled before and since removed from episodes/ "
+                "(pull with --force to bring it back)")
+    verb = "Pulled" if result.pulled else "Already pulled"
+    return f"{verb} {result.slug}: {result.episode.title} ({len(result.episode.questions)} questions)"
 
 
 @app.command()
@@ -113,20 +144,28 @@ def transcribe(
     force: Annotated[bool, typer.Option("--force", help="Transcribe even when the transcript is up to date.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Transcribe episodes, label who speaks, and write transcripts/<slug>.json, .vtt, .srt and .txt."""
     from sofacast.transcribe.pipeline import Transcriber
 
     ws = Workspace.open(workspace)
-    transcriber = Transcriber(ws, engine=engine, model=model)
-    for slug in ws.select(slugs or [], all_episodes):
-        with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
-            result = transcriber.run(slug, force=force, on_progress=bar.update)
-        if result.up_to_date:
-            say(quiet, f"{slug}: up to date (use --force to redo)")
-        else:
-            words = sum(len(s.text.split()) for s in result.transcript.segments)
-            say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
+    failures: list[tuple[str, SofacastError]] = []
+    with writing(ws, "transcribe", no_wait):
+        transcriber = Transcriber(ws, engine=engine, model=model)
+        for slug in ws.select(slugs or [], all_episodes):
+            try:
+                with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
+                    result = transcriber.run(slug, force=force, on_progress=bar.update)
+            except SofacastError as exc:  # one bad episode does not stop the others
+                failures.append((slug, exc))
+                continue
+            if result.up_to_date:
+                say(quiet, f"{slug}: up to date (use --force to redo)")
+            else:
+                words = sum(len(s.text.split()) for s in result.transcript.segments)
+                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
+    raise_failures(failures)
 
 
 @app.command()
@@ -136,32 +175,46 @@ def chunk(
     all_episodes: Annotated[bool, typer.Option("--all", help="Every episode in the workspace.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Split transcripts into Q&A chunks; write transcripts/<slug>.chunks.json and .chapters.json."""
     from sofacast.chunks.pipeline import chunk_episode
 
     ws = Workspace.open(workspace)
-    for slug in ws.select(slugs or [], all_episodes):
-        result = chunk_episode(ws, slug)
-        questions = sum(1 for c in result.chunks if c.question)
-        state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
-        edited = ", boundaries from episode.toml" if result.edited else ""
-        say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
-        for question in result.missing_questions:
-            say(quiet, f"  not asked on air: {question}")
+    failures: list[tuple[str, SofacastError]] = []
+    with writing(ws, "chunk", no_wait):
+        for slug in ws.select(slugs or [], all_episodes):
+            try:
+                result = chunk_episode(ws, slug)
+            except SofacastError as exc:  # one bad episode does not stop the others
+                failures.append((slug, exc))
+                continue
+            questions = sum(1 for c in result.chunks if c.question)
+            state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
+            edited = ", boundaries from episode.toml" if result.edited else ""
+            say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
+            for question in result.missing_questions:
+                say(quiet, f"  not asked on air: {question}")
+    raise_failures(failures)
 
 
 @app.command()
 @reports_errors
-def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False) -> None:
+def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False, no_wait: NoWaitOption = False) -> None:
     """Write feeds/feed.xml (RSS + iTunes + Podcasting 2.0), podcast-ready MP3s and show notes; validated first."""
     from sofacast.feed.publish import write_feed
 
     ws = Workspace.open(workspace)
-    with console.stage_bar("Feed", quiet) as bar:
+    with writing(ws, "feed", no_wait), console.stage_bar("Feed", quiet) as bar:
         result = write_feed(ws, on_progress=bar.update)
+    say(quiet, feed_line(result, ws.root))
+    raise_failures(result.failures)
+
+
+def feed_line(result: Any, root: Path) -> str:
     state = "written" if result.written else "unchanged"
-    say(quiet, f"{result.path.relative_to(ws.root)}: {len(result.episodes)} episodes, {state}")
+    kept = f"; kept as published before: {', '.join(result.kept)}" if result.kept else ""
+    return f"{result.path.relative_to(root)}: {len(result.episodes)} episodes, {state}{kept}"
 
 
 @app.command()
@@ -177,6 +230,7 @@ def publish(
     model: ModelOption = None,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Pull, transcribe, chunk and publish the feed in one go; running it again changes nothing."""
     from sofacast.publish import PublishRequest, publish_source
@@ -184,10 +238,11 @@ def publish(
     ws = Workspace.open(workspace)
     request = PublishRequest(source, PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [],
                                                  number=number), engine, model)
-    with console.stage_bar("Publishing", quiet) as bar:
+    with writing(ws, "publish", no_wait), console.stage_bar("Publishing", quiet) as bar:
         report = publish_source(ws, request, on_progress=bar.update)
     for line in report.lines():
         say(quiet, line)
+    raise_failures(report.failures)
 
 
 @app.command()
@@ -201,7 +256,7 @@ def search(
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     substring: Annotated[bool, typer.Option("--substring", help="Match any part of words or names (3+ characters).")] = False,
-    limit: Annotated[int, typer.Option(min=1, help="Most hits to show.")] = 10,
+    limit: Annotated[int, typer.Option(help="Most hits to show (1 to 1000).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list of hits.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
@@ -213,7 +268,7 @@ def search(
     ws = Workspace.open(workspace)
     results = search_workspace(ws, query, Filters(guest, speaker, episode, question, since, until), limit, substring)
     if as_json:
-        typer.echo(hits_json(results))
+        typer.echo(hits_json(results))  # JSON escapes control characters itself
     elif results:
         console.out.print(hits_table(results))
     else:
@@ -257,11 +312,24 @@ def validate(
     ws = Workspace.open(workspace)
     path, findings, items = check_published_feed(ws, file)
     for finding in findings:
-        typer.echo(finding.line())
+        typer.echo(console.terminal_text(finding.line()))
     if findings:
         raise typer.Exit(1)
     say(quiet, f"{path}: valid ({items} episodes)")
 
 
 def main() -> None:
-    app()
+    """The console script: like `app()`, but a usage mistake is one line too, not a box of help."""
+    try:
+        code = app(standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as shown:
+        shown.show()
+        sys.exit(2)
+    except click.UsageError as mistake:
+        command = mistake.ctx.command_path if mistake.ctx else "sofacast"
+        console.error(f"{mistake.format_message().rstrip('.')}. Run '{command} --help' to see what it takes")
+        sys.exit(2)
+    except click.exceptions.Abort:
+        console.note("Interrupted.")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -20,6 +23,44 @@ from rich.progress import (
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+# What a terminal would act on rather than show: control characters (ANSI escapes) and bidi overrides.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str, one_line: bool = True) -> str:
+    """Text from anywhere (a pulled title, a file name) made safe to print: it cannot drive the terminal."""
+    text = _TERMINAL_CONTROLS.sub(" ", text)
+    return " ".join(text.split()) if one_line else text
+
+
+def error(message: str) -> None:
+    # The message is plain text: [brackets] in it (TOML tables, URLs) must not be read as markup.
+    err.print(f"[bold red]Error:[/] {escape(terminal_text(message))}", soft_wrap=True)
+
+
+def note(message: str) -> None:
+    err.print(escape(terminal_text(message)), soft_wrap=True)
+
+
+class WarningLines(logging.Handler):
+    """The library's warnings (logging, logger "sofacast"), one line each on stderr, each said once per command."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.said: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = terminal_text(record.getMessage())
+        if text not in self.said:
+            self.said.add(text)
+            err.print(f"[yellow]Warning:[/] {escape(text)}", soft_wrap=True)
+
+
+warnings = WarningLines()
+library_log = logging.getLogger("sofacast")
+library_log.addHandler(warnings)
+library_log.setLevel(logging.WARNING)
+library_log.propagate = False
 
 
 def interactive(quiet: bool) -> bool:

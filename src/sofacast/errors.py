@@ -1,5 +1,7 @@
 """Domain errors. The library raises them; only the CLI turns them into messages and exit codes."""
 
+import re
+
 
 class SofacastError(Exception):
     """A problem the user can fix. `hint` says how."""
@@ -42,3 +44,18 @@ class EngineError(SofacastError):
 
 class FeedError(SofacastError):
     """A feed that would break podcast apps; the published one is kept."""
+
+
+class EpisodeFailures(SofacastError):
+    """Some episodes could not be done; the others were. One line per episode."""
+
+    def __init__(self, failures: list[tuple[str, SofacastError]]) -> None:
+        super().__init__(f"{len(failures)} episode(s) failed")
+        self.failures = failures
+
+    def lines(self) -> list[str]:
+        found = []
+        for slug, error in self.failures:
+            text = error.one_line()
+            found.append(text if re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text) else f"{slug}: {text}")
+        return found

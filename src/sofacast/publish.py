@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sofacast import faults
 from sofacast.chunks.pipeline import chunk_episode
+from sofacast.errors import SofacastError
 from sofacast.feed.publish import write_feed
 from sofacast.pull import PullOptions, pull
 from sofacast.transcribe.pipeline import Transcriber
@@ -32,6 +34,8 @@ class PublishReport:
     chunked: list[str] = field(default_factory=list)
     feed_written: bool = False
     feed_episodes: int = 0
+    kept: list[str] = field(default_factory=list)  # failed episodes whose earlier item stays in the feed
+    failures: list[tuple[str, SofacastError]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         slugs = self.pulled + self.already_pulled
@@ -40,24 +44,37 @@ class PublishReport:
             f"transcribed: {', '.join(self.transcribed) or 'all up to date'}",
             f"chunked: {', '.join(self.chunked) or 'all up to date'}",
             f"feed: {self.feed_episodes} episodes, {'written' if self.feed_written else 'unchanged'}"
-            + (f" ({len(slugs)} from this source)" if slugs else ""),
+            + (f" ({len(slugs)} from this source)" if slugs else "")
+            + (f"; kept as published before: {', '.join(self.kept)}" if self.kept else ""),
         ]
 
 
 def publish_source(workspace: Workspace, request: PublishRequest, on_progress: Progress | None = None) -> PublishReport:
+    """The caller holds the workspace lock. An episode that fails a stage is reported and the others go on."""
     report = PublishReport()
     tell = on_progress or (lambda done, total, what: None)
     for result in pull(workspace, request.source, request.pull,
                        on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
-        (report.pulled if result.pulled else report.already_pulled).append(result.slug)
+        if result.status != "skipped":
+            (report.pulled if result.pulled else report.already_pulled).append(result.slug)
+    faults.checkpoint("publish:pulled")
     transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
     for slug in report.pulled + report.already_pulled:
-        transcribed = transcriber.run(slug, on_progress=lambda done, total, what=None, slug=slug:
-                                      tell(done, total, what or f"Transcribing {slug}"))
-        if not transcribed.up_to_date:
-            report.transcribed.append(slug)
-        if not chunk_episode(workspace, slug).up_to_date:
-            report.chunked.append(slug)
+        try:
+            _transcribe_and_chunk(workspace, transcriber, slug, report, tell)
+        except SofacastError as exc:
+            report.failures.append((slug, exc))
     result = write_feed(workspace, on_progress=lambda done, total, what: tell(done, total, what))
-    report.feed_written, report.feed_episodes = result.written, len(result.episodes)
+    report.feed_written, report.feed_episodes, report.kept = result.written, len(result.episodes), result.kept
+    report.failures += [(slug, exc) for slug, exc in result.failures if slug not in {s for s, _ in report.failures}]
     return report
+
+
+def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: str, report: PublishReport,
+                          tell: Progress) -> None:
+    transcribed = transcriber.run(slug, on_progress=lambda done, total, what=None: tell(done, total, what or f"Transcribing {slug}"))
+    if not transcribed.up_to_date:
+        report.transcribed.append(slug)
+    faults.checkpoint("publish:transcribed")
+    if not chunk_episode(workspace, slug).up_to_date:
+        report.chunked.append(slug)

@@ -5,10 +5,15 @@ Files are the source of truth. Everything here reads or writes them atomically.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import shutil
 import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +21,16 @@ import tomli_w
 
 from sofacast import atomic
 from sofacast.errors import UnknownEpisodeError, WorkspaceError
+from sofacast.lock import workspace_lock
 from sofacast.records import Episode, Guest, Show
+from sofacast.schema import EpisodeFile, check_episode, check_show
+from sofacast.slugs import is_valid_slug, slugify
+
+log = logging.getLogger(__name__)
 
 SHOW_FILE = "sofacast.toml"
 EPISODE_FILE = "episode.toml"
 WORKSPACE_ENV = "SOFACAST_WORKSPACE"
-
-_SHOW_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "title": str, "description": str, "author": str, "language": str, "categories": list,
-    "explicit": bool, "image_url": str, "base_url": str, "hosts": list, "owner": dict, "feed": dict,
-}
-_EPISODE_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "title": str, "number": int, "season": int, "published": (str, date), "description": str,
-    "source_url": str, "media": str, "duration": (int, float), "thumbnail": str,
-    "guests": list, "questions": list,
-}
 
 
 def default_root() -> Path:
@@ -41,6 +41,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot read {path} ({exc.strerror or exc})", "Check the file exists and is readable.") from exc
     except tomllib.TOMLDecodeError as exc:
         raise WorkspaceError(f"{path} is not valid TOML ({exc})", "Fix that line in a text editor and run the command again.") from exc
     except UnicodeDecodeError as exc:
@@ -53,25 +55,6 @@ def write_toml(path: Path, data: dict[str, Any]) -> None:
 
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None and value != "" and value != {}}
-
-
-def _check_types(path: Path, data: dict[str, Any], fields: dict[str, type | tuple[type, ...]]) -> None:
-    for key, expected in fields.items():
-        if key not in data:
-            continue
-        value = data[key]
-        if isinstance(value, expected) and (expected is bool or not isinstance(value, bool)):
-            continue
-        names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
-        raise WorkspaceError(
-            f"{path}: '{key}' should be a {_toml_kind(names)}, not {value!r}",
-            f"Edit '{key}' in {path.name} and run the command again.",
-        )
-
-
-def _toml_kind(python_names: str) -> str:
-    kinds = {"str": "string", "int": "whole number", "float": "number", "list": "list", "dict": "table", "bool": "true/false"}
-    return " or ".join(kinds.get(name, name) for name in python_names.split(" or "))
 
 
 @dataclass(frozen=True)
@@ -87,6 +70,19 @@ class Workspace:
                 "Run 'sofacast init' there, or pass --workspace DIR.",
             )
         return cls(root)
+
+    # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def writing(self, command: str, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the workspace lock; first repair what an interrupted run left behind."""
+        with workspace_lock(self.root, command, wait, on_wait):
+            for slug in atomic.recover_stranded(self.episodes_dir) if self.episodes_dir.is_dir() else []:
+                log.warning("episodes/%s: put back in place (an earlier run was interrupted while replacing it)", slug)
+            sweep_leftovers(self.root)
+            try:
+                yield
+            finally:
+                shutil.rmtree(self.root / atomic.SCRATCH / atomic.process_folder_name(), ignore_errors=True)
 
     # -- paths ---------------------------------------------------------------------------
     @property
@@ -108,43 +104,57 @@ class Workspace:
         return self.transcripts_dir / f"{slug}{suffix}"
 
     def media_path(self, episode: Episode) -> Path:
-        return self.episode_dir(episode.slug) / episode.media
+        """The episode's media file; it must lie in the episode's own folder, symlinks included."""
+        folder = self.episode_dir(episode.slug)
+        return self.inside(folder / episode.media, f"episodes/{episode.slug}/{EPISODE_FILE}: media", within=folder)
 
     # -- the show ------------------------------------------------------------------------
     def show(self) -> Show:
         path = self.root / SHOW_FILE
-        data = read_toml(path)
-        _check_types(path, data, _SHOW_FIELDS)
-        if not data.get("title"):
-            raise WorkspaceError(f"{path} has no title", "Add title = \"Your show\" to it.")
-        owner = data.get("owner", {})
+        checked = check_show(read_toml(path), SHOW_FILE)
         return Show(
-            title=data["title"], description=data.get("description", ""), author=data.get("author", ""),
-            owner_name=owner.get("name", data.get("author", "")), owner_email=owner.get("email", ""),
-            language=data.get("language", "en"), categories=list(data.get("categories", [])),
-            explicit=data.get("explicit", False), image_url=data.get("image_url", ""),
-            base_url=data.get("base_url", ""), hosts=[str(h) for h in data.get("hosts", [])],
-            feed=dict(data.get("feed", {})),
+            title=checked.title, description=checked.description, author=checked.author,
+            owner_name=checked.owner.name or checked.author, owner_email=checked.owner.email,
+            language=checked.language, categories=list(checked.categories), explicit=checked.explicit,
+            image_url=checked.image_url, base_url=checked.base_url, hosts=list(checked.hosts),
+            feed=checked.feed.model_dump(exclude_unset=True),
         )
+
+    # -- paths named in workspace files ----------------------------------------------------------
+    def inside(self, path: Path, where: str, within: Path | None = None) -> Path:
+        """`path` with every symlink resolved, if it lies inside the workspace (or `within`); else one clear error."""
+        home = (within or self.root).resolve()
+        resolved = path.resolve()
+        if not resolved.is_relative_to(home):
+            shown = home.relative_to(self.root) if home != self.root else "the workspace"
+            raise WorkspaceError(f"{where} points outside {shown} (to {resolved})",
+                                 f"Keep the file inside {shown} and name it by a path relative to it.")
+        return resolved
 
     # -- episodes ------------------------------------------------------------------------
     def slugs(self) -> list[str]:
         if not self.episodes_dir.is_dir():
             return []
-        return sorted(
+        found = sorted(
             entry.name for entry in self.episodes_dir.iterdir()
             if entry.is_dir() and not entry.name.startswith(".") and (entry / EPISODE_FILE).is_file()
         )
+        for name in found:
+            if not is_valid_slug(name):
+                log.warning("episodes/%s: the folder name is not a usable slug (lowercase letters, digits and dashes, "
+                            "at most 70 characters), so sofacast leaves it alone. Rename it, e.g. to %s",
+                            name[:80], slugify(name))
+        return [name for name in found if is_valid_slug(name)]
 
     def load_episode(self, slug: str) -> Episode:
         path = self.episode_dir(slug) / EPISODE_FILE
-        if not path.is_file():
+        if not is_valid_slug(slug) or not path.is_file():
             known = ", ".join(self.slugs()) or "none yet"
             raise UnknownEpisodeError(
                 f"no episode '{slug}' in {self.episodes_dir}",
                 f"Known episodes: {known}. Pull it first with 'sofacast pull SOURCE --slug {slug}'.",
             )
-        return episode_from_dict(slug, read_toml(path), path)
+        return episode_from_dict(slug, read_toml(path), f"episodes/{slug}/{EPISODE_FILE}")
 
     def episodes(self) -> list[Episode]:
         return [self.load_episode(slug) for slug in self.slugs()]
@@ -163,29 +173,54 @@ class Workspace:
         return list(dict.fromkeys(slugs))
 
 
-def episode_from_dict(slug: str, data: dict[str, Any], path: Path) -> Episode:
-    _check_types(path, data, _EPISODE_FIELDS)
-    if not data.get("title"):
-        raise WorkspaceError(f"{path} has no title", "Add title = \"…\" to it.")
-    guests = []
-    for raw in data.get("guests", []):
-        if isinstance(raw, str):
-            raw = {"name": raw}
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-            raise WorkspaceError(f"{path}: each guest needs a name", "Write guests as [[guests]] tables with name = \"…\".")
-        guests.append(Guest(name=raw["name"], bio=str(raw.get("bio", "")), url=str(raw.get("url", ""))))
-    questions = data.get("questions", [])
-    if not all(isinstance(q, str) for q in questions):
-        raise WorkspaceError(f"{path}: questions must be a list of strings", "Quote each question.")
-    known = set(_EPISODE_FIELDS)
+# Temporary files that interrupted runs of older sofacast versions left in published folders.
+_LEFTOVER_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp(?:\.mp3)?$")
+_LEFTOVER_DIR = re.compile(r"^(?:\..+\.[A-Za-z0-9_]{8}\.partial|tmp[A-Za-z0-9_]{8})$")
+
+
+def sweep_leftovers(root: Path) -> None:
+    """Remove temporary files of runs that were killed: .sofacast/tmp/ and what older versions left elsewhere.
+
+    Called with the workspace lock held, so no other command is using any of them.
+    """
+    scratch = root / atomic.SCRATCH
+    if scratch.is_dir():
+        for entry in scratch.iterdir():
+            if entry.name != atomic.process_folder_name():
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+    shutil.rmtree(root / "episodes" / ".downloads", ignore_errors=True)
+    folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes"]
+    if (root / "episodes").is_dir():
+        folders += [p for p in (root / "episodes").iterdir() if p.is_dir() and not p.name.startswith(".")]
+    for folder in folders:
+        for entry in folder.iterdir() if folder.is_dir() else []:
+            if entry.is_file() and _LEFTOVER_FILE.match(entry.name):
+                entry.unlink(missing_ok=True)
+            elif entry.is_dir() and _LEFTOVER_DIR.match(entry.name) and _only_scratch(entry):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _only_scratch(folder: Path) -> bool:
+    """A staging or scratch folder of an older run: a hidden .partial folder, or a tmp folder with only a WAV."""
+    if folder.name.endswith(".partial"):
+        return True
+    return all(entry.name == "programme.wav" for entry in folder.iterdir())
+
+
+def episode_from_dict(slug: str, data: dict[str, Any], path: str) -> Episode:
+    checked = check_episode(data, path)
+    guests = [Guest(name=g) if isinstance(g, str) else Guest(name=g.name, bio=g.bio, url=g.url) for g in checked.guests]
+    known = set(EpisodeFile.model_fields) - {"speakers", "chunks", "draft", "guid", "explicit"}
     return Episode(
-        slug=slug, title=data["title"], number=data.get("number"), season=data.get("season"),
-        published=str(data.get("published", "")), description=data.get("description", ""),
-        source_url=data.get("source_url", ""), media=data.get("media", ""),
-        duration=float(data["duration"]) if "duration" in data else None,
-        thumbnail=data.get("thumbnail", ""), guests=guests, questions=list(questions),
-        extra={k: v for k, v in data.items() if k not in known},
+        slug=slug, title=checked.title, number=checked.number, season=checked.season,
+        published=_iso(checked.published), description=checked.description, source_url=checked.source_url,
+        media=checked.media, duration=checked.duration, thumbnail=checked.thumbnail, guests=guests,
+        questions=list(checked.questions), extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _iso(value: str | date | datetime) -> str:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
 def episode_to_dict(episode: Episode) -> dict[str, Any]:
@@ -207,9 +242,11 @@ def init_workspace(root: Path, show: Show) -> Workspace:
     path = root / SHOW_FILE
     if path.exists():
         raise WorkspaceError(f"{root} already has a {SHOW_FILE}", "Edit it directly, or choose another folder.")
+    data = _drop_empty(show_to_dict(show))
+    check_show(data, SHOW_FILE)
     for folder in ("episodes", "transcripts", "feeds"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    write_toml(path, show_to_dict(show))
+    write_toml(path, data)
     return Workspace(root.resolve())
 
 

@@ -11,7 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, TXXX, CTOCFlags, ID3NoHeaderError
+from mutagen import MutagenError
+from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, TXXX, CTOCFlags
 
 AUDIO_KEY = "sofacast:audio"
 TAGS_KEY = "sofacast:tags"
@@ -44,8 +45,8 @@ class EpisodeTags:
 def read_marker(path: Path, key: str) -> str | None:
     try:
         frames = ID3(path).getall(f"TXXX:{key}")
-    except (ID3NoHeaderError, OSError):
-        return None
+    except (MutagenError, OSError, ValueError, IndexError):
+        return None  # no tags, or damaged ones: the file is made again
     return str(frames[0].text[0]) if frames else None
 
 
@@ -82,7 +83,7 @@ def audio_seconds(path: Path) -> float | None:
 
     try:
         info = mutagen.File(path)
-    except (mutagen.MutagenError, OSError):
+    except (mutagen.MutagenError, OSError, ValueError, IndexError):
         return None
     length = getattr(getattr(info, "info", None), "length", None)
     return float(length) if length else None

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sofacast.errors import MediaError
+from sofacast import atomic, faults
 from sofacast.media import ffmpeg
 from sofacast.transcribe.models import sha256_file
 
@@ -65,7 +64,11 @@ def intro_seconds(settings: AudioSettings) -> float:
 
 
 def render(source: Path, target: Path, settings: AudioSettings) -> float:
-    """Write the podcast MP3 to `target` (a temporary name: the caller renames it into place). Returns the intro offset."""
+    """Write the podcast MP3 to `target` (a temporary name: the caller renames it into place). Returns the intro offset.
+
+    pydub assembles the programme (intro, episode, outro) and writes it as WAV into the workspace's
+    scratch folder; ffmpeg (ours, which dies with sofacast) measures and encodes it.
+    """
     programme = _segment(source, settings.channels)
     offset = 0.0
     if settings.intro is not None:
@@ -74,18 +77,14 @@ def render(source: Path, target: Path, settings: AudioSettings) -> float:
         programme = intro + programme
     if settings.outro is not None:
         programme = programme + _segment(settings.outro, settings.channels)
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-        raw = Path(scratch) / "programme.wav"
-        programme.export(str(raw), format="wav")
+    with atomic.scratch_file(target, suffix=".wav") as raw:
+        programme.export(str(raw), format="wav")  # pure Python: no subprocess
+        del programme
+        faults.checkpoint("audio:programme-written")
         measured = ffmpeg.measure_loudness(raw, settings.loudness, settings.true_peak)
         limiter = ffmpeg.peak_limiter(measured, settings.loudness, settings.true_peak)
         if limiter:
             measured = ffmpeg.measure_loudness(raw, settings.loudness, settings.true_peak, before=limiter)
         chain = ",".join(f for f in (limiter, ffmpeg.loudnorm_filter(measured, settings.loudness, settings.true_peak)) if f)
-        try:
-            programme.export(str(target), format="mp3", bitrate=settings.bitrate,
-                             parameters=["-af", chain, "-ar", str(OUTPUT_RATE)])
-        except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's whole log
-            raise MediaError(f"cannot encode the podcast MP3 of {source.name}: {str(exc).splitlines()[0]}",
-                             "Check the bitrate (e.g. 96k) and the intro/outro clips in sofacast.toml.") from exc
+        ffmpeg.encode_file(raw, target, settings.bitrate, chain, OUTPUT_RATE)
     return offset

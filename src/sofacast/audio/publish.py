@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +40,8 @@ def ensure_podcast_mp3(media: Path, settings: AudioSettings, tags: EpisodeTags) 
 
 
 def _replace(target: Path, make, tags: EpisodeTags, audio_fingerprint: str) -> None:
-    """Make the file under a temporary name, tag it, then rename it over the old one (atomic)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp.mp3", dir=target.parent)
-    os.close(fd)
-    scratch = Path(name)
-    try:
+    """Make the file under a temporary name in the scratch folder, tag it, then rename it over the old one."""
+    with atomic.scratch_file(target, suffix=".tmp.mp3") as scratch:
         make(scratch)
         id3_tags.write_tags(scratch, tags, audio_fingerprint)
-        scratch.chmod(atomic.FILE_MODE)
-        os.replace(scratch, target)
-    finally:
-        scratch.unlink(missing_ok=True)
+        atomic.move_into(scratch, target)

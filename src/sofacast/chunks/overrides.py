@@ -17,20 +17,14 @@ from typing import Any
 from sofacast.chunks.build import Boundary
 from sofacast.errors import WorkspaceError
 from sofacast.records import Episode
+from sofacast.schema import parse_clock
 
 # A detected question this close to an edited start is taken to be the one the editor moved.
 NEAR_SECONDS = 10.0
 
 
 def parse_time(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, float)):
-        return float(value)
-    seconds = 0.0
-    for part in str(value).strip().split(":"):
-        seconds = seconds * 60 + float(part)
-    return seconds
+    return parse_clock(value)
 
 
 def _problem(episode: Episode, what: str) -> WorkspaceError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,13 +11,11 @@ from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
 from sofacast.chunks.chapters import chapters_document
 from sofacast.chunks.overrides import edited_boundaries
 from sofacast.errors import WorkspaceError
-from sofacast.formats.transcript_json import transcript_from_dict
 from sofacast.records import Chunk, Episode
 from sofacast.search import index as search_index
+from sofacast.transcripts import CHAPTERS_SUFFIX, CHUNKS_SUFFIX, DamagedFile, read_transcript
 from sofacast.workspace import Workspace
 
-CHUNKS_SUFFIX = ".chunks.json"
-CHAPTERS_SUFFIX = ".chapters.json"
 
 
 @dataclass
@@ -41,13 +38,12 @@ def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
 def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
     episode = workspace.load_episode(slug)
     show = workspace.show()
-    path = workspace.transcript_path(slug)
-    if not path.is_file():
-        raise WorkspaceError(f"{slug} has no transcript yet", f"Run: sofacast transcribe {slug}")
     try:
-        transcript = transcript_from_dict(json.loads(path.read_text("utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise WorkspaceError(f"{path} is damaged ({exc})", f"Run: sofacast transcribe --force {slug}") from exc
+        transcript = read_transcript(workspace, slug)
+    except DamagedFile as damaged:
+        raise WorkspaceError(str(damaged), damaged.remedy) from None
+    if transcript is None:
+        raise WorkspaceError(f"{slug} has no transcript yet", f"Run: sofacast transcribe {slug}")
     detected = find_boundaries(transcript, episode, show.hosts)
     edited = edited_boundaries(episode, detected)
     chunks = chunks_from_boundaries(transcript, episode, edited if edited is not None else detected)
@@ -57,7 +53,7 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
         workspace.transcript_path(slug, CHAPTERS_SUFFIX): chapters_document(chunks),
     }
     for target, document in documents.items():
-        if atomic.write_text_if_changed(target, json.dumps(document, ensure_ascii=False, indent=1) + "\n"):
+        if atomic.write_text_if_changed(target, atomic.dump_json(document)):
             result.written.append(target)
     if result.written:
         search_index.refresh(workspace, [slug])

@@ -1,6 +1,7 @@
 """Assemble the RSS document with feedgen (and its podcast extension) plus our Podcasting 2.0 extension.
 
-Lookup tables map records to feed fields; everything textual is sanitized on the way in.
+Lookup tables map records to feed fields. Text goes in plain (lxml escapes it for XML), show notes
+through the HTML allow-list, and every link is an http(s) URL.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from feedgen.feed import FeedGenerator
 
 from sofacast.feed.apple import split_category
 from sofacast.feed.podcast_index import Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
-from sofacast.feed.sanitize import clean_html, clean_text
+from sofacast.sanitize import clean_html, plain_text, safe_url
 from sofacast.feed.settings import FeedSettings
 from sofacast.records import Show
 
@@ -50,11 +51,12 @@ def published_at(text: str) -> datetime:
 
 
 def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, episodes: list[PublishedEpisode]) -> bytes:
+    image_url = safe_url(image_url) or ""
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
-    fg.title(clean_text(show.title))
-    fg.description(clean_text(show.description) or clean_text(show.title))
+    fg.title(plain_text(show.title))
+    fg.description(plain_text(show.description) or plain_text(show.title))
     fg.link(href=settings.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=settings.show_page, rel="alternate")
     fg.language(show.language)
@@ -62,7 +64,7 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
     fg.author({"name": show.author or show.owner_name, "email": show.owner_email})
     fg.copyright(f"© {show.owner_name or show.author}")
     if image_url:
-        fg.image(url=image_url, title=clean_text(show.title), link=settings.show_page)
+        fg.image(url=image_url, title=plain_text(show.title), link=settings.show_page)
     # The newest episode's date, not "now": rebuilding an unchanged show gives an identical file.
     newest = max((e.published for e in episodes), default=datetime(2000, 1, 1, tzinfo=UTC))
     fg.lastBuildDate(newest)
@@ -76,9 +78,9 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
 
 def _itunes_channel(fg: FeedGenerator, show: Show, image_url: str) -> None:
     podcast = fg.podcast
-    podcast.itunes_author(clean_text(show.author or show.owner_name))
-    podcast.itunes_owner(name=clean_text(show.owner_name or show.author), email=show.owner_email)
-    podcast.itunes_summary(clean_text(show.description))
+    podcast.itunes_author(plain_text(show.author or show.owner_name))
+    podcast.itunes_owner(name=plain_text(show.owner_name or show.author), email=show.owner_email)
+    podcast.itunes_summary(plain_text(show.description))
     podcast.itunes_type("episodic")
     if image_url:
         podcast.itunes_image(image_url)
@@ -92,16 +94,16 @@ def _podcast_channel(extension: PodcastIndexExtension, show: Show, settings: Fee
     extension.locked_owner = show.owner_email
     extension.explicit = show.explicit
     extension.show_page = settings.show_page
-    extension.people = [Person(host, "host") for host in show.hosts]
+    extension.people = [Person(plain_text(host), "host") for host in show.hosts]
 
 
 def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
     entry = fg.add_entry(order="append")
-    entry.title(clean_text(episode.title))
+    entry.title(plain_text(episode.title))
     entry.guid(episode.guid, permalink=False)
     entry.link(href=episode.link)
     entry.published(episode.published)
-    entry.description(clean_text(episode.summary) or clean_text(episode.title))
+    entry.description(plain_text(episode.summary) or plain_text(episode.title))
     entry.content(clean_html(episode.notes_html), type="CDATA")
     entry.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
     entry.podcast.itunes_duration(episode.duration)

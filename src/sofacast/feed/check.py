@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
-from sofacast.errors import FeedError
+from sofacast.errors import FeedError, SofacastError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.publish import feed_path
-from sofacast.feed.settings import feed_settings, public_url
+from sofacast.feed.settings import base_url, feed_settings, public_url
 from sofacast.feed.validate import Expected, Finding, validate_feed
 from sofacast.records import Show
+from sofacast.sanitize import safe_url
 from sofacast.workspace import Workspace
 
 
@@ -35,15 +37,66 @@ def workspace_expectations(workspace: Workspace) -> Expected:
                     episode_names={guid: slug for slug, guid in ledger.episodes.items()})
 
 
+def _dropped_link(where: str, field: str, value: str) -> list[Finding]:
+    if value and safe_url(value) is None:
+        return [Finding(where, field, f"{value[:60]!r} is not an http(s) link, so it is left out of the feed and show notes")]
+    return []
+
+
+def workspace_findings(workspace: Workspace) -> list[Finding]:
+    """What in the workspace's own files keeps something out of the feed: unusable links, unreadable episodes."""
+    show = workspace.show()
+    findings = _dropped_link("sofacast.toml", "image_url", show.image_url)
+    findings += _dropped_link("sofacast.toml", "feed.link", str(show.feed.get("link", "")))
+    for slug in workspace.slugs():
+        where = f"episode {slug}"
+        try:
+            episode = workspace.load_episode(slug)
+        except SofacastError as exc:
+            findings.append(Finding(where, "episode.toml", exc.one_line()))
+            continue
+        for number, guest in enumerate(episode.guests):
+            findings += _dropped_link(where, f"guests[{number}].url", guest.url)
+        findings += _dropped_link(where, "thumbnail", episode.thumbnail)
+    return findings
+
+
+def missing_files(workspace: Workspace, document: bytes) -> list[Finding]:
+    """Items whose enclosure is a workspace file that is not there (it would not download once deployed)."""
+    base = base_url(workspace.show())
+    names = {guid: slug for slug, guid in GuidLedger.load(workspace.feeds_dir).episodes.items()}
+    try:
+        channel = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True)).find("channel")
+    except etree.XMLSyntaxError:
+        return []
+    findings = []
+    for item in channel.findall("item") if channel is not None else []:
+        url = (item.find("enclosure").get("url", "") if item.find("enclosure") is not None else "").split("#")[0]
+        if not url.startswith(base):
+            continue
+        relative = unquote(url[len(base):].split("?")[0])
+        path = (workspace.root / relative).resolve()
+        if not path.is_relative_to(workspace.root) or not path.is_file():
+            where = f"episode {names.get((item.findtext('guid') or '').strip()) or item.findtext('title') or '(untitled)'}"
+            findings.append(Finding(where, "enclosure", f"links to {relative}, which is not in the workspace"))
+    return findings
+
+
 def check_published_feed(workspace: Workspace, file: Path | None = None) -> tuple[Path, list[Finding], int]:
     path = file or feed_path(workspace)
     if not path.is_file():
         raise FeedError(f"no feed at {path}", "Run 'sofacast feed' first, or name a feed file.")
-    document = path.read_bytes()
+    try:
+        document = path.read_bytes()
+    except OSError as exc:
+        raise FeedError(f"cannot read {path} ({exc.strerror or exc})", "Check the file's permissions.") from exc
     # A feed file from elsewhere is checked against the rules only, not this workspace's facts.
     findings = validate_feed(document, workspace_expectations(workspace) if file is None else Expected())
+    if file is None:
+        findings += missing_files(workspace, document) + workspace_findings(workspace)
     try:
-        items = len(etree.fromstring(document).findall("channel/item"))
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        items = len(etree.fromstring(document, parser).findall("channel/item"))
     except etree.XMLSyntaxError:
         items = 0
     return path, findings, items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -10,18 +9,18 @@ from sofacast import atomic
 from sofacast.audio.id3_tags import ChapterMark, EpisodeTags, audio_seconds
 from sofacast.audio.podcast_mp3 import intro_seconds
 from sofacast.audio.publish import ensure_podcast_mp3
-from sofacast.chunks.pipeline import CHAPTERS_SUFFIX
 from sofacast.errors import FeedError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.build import PublishedEpisode, published_at
 from sofacast.feed.podcast_index import Person, TranscriptLink
-from sofacast.feed.sanitize import clean_text
 from sofacast.feed.settings import FeedSettings, public_url
 from sofacast.formats import RENDERERS
-from sofacast.formats.transcript_json import transcript_from_dict
 from sofacast.media import ffmpeg
 from sofacast.records import Episode, Show
-from sofacast.shownotes.render import Chapter, Link, ShowNotes, to_html, to_markdown
+from sofacast.sanitize import plain_text, safe_url
+from sofacast.shownotes.render import Chapter, Link, ShowNotes, to_html, to_markdown, to_page
+from sofacast.shownotes.render import Person as NotesPerson
+from sofacast.transcripts import CHAPTERS_SUFFIX, chapters_or_none, transcript_or_none
 from sofacast.workspace import Workspace
 
 # podcast:transcript entries: rendering suffix -> (MIME type, rel)
@@ -40,19 +39,17 @@ class EpisodeContext:
 
 def episode_link(context: EpisodeContext, episode: Episode) -> str:
     """The episode's web page: its source page when it has one, else the show notes page sofacast writes."""
-    if episode.source_url.startswith(("http://", "https://")):
-        return episode.source_url
+    page = safe_url(episode.source_url)
+    if page:
+        return page
     return public_url(context.show, context.workspace.episode_dir(episode.slug) / NOTES_HTML, context.workspace.root)
 
 
 def chapter_marks(context: EpisodeContext, episode: Episode, offset: float, duration: float) -> list[ChapterMark]:
-    path = context.workspace.transcript_path(episode.slug, CHAPTERS_SUFFIX)
-    if not path.is_file():
-        return []
-    chapters = json.loads(path.read_text("utf-8")).get("chapters", [])
+    chapters = chapters_or_none(context.workspace, episode.slug) or []
     starts = [offset + float(c["startTime"]) if i else 0.0 for i, c in enumerate(chapters)]
     ends = starts[1:] + [duration]
-    return [ChapterMark(start, max(start, end), clean_text(c["title"])) for start, end, c in zip(starts, ends, chapters)]
+    return [ChapterMark(start, max(start, end), plain_text(c["title"])) for start, end, c in zip(starts, ends, chapters)]
 
 
 def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags) -> tuple[Path, float]:
@@ -70,8 +67,7 @@ def published_files(context: EpisodeContext, episode: Episode, offset: float, ch
     """Transcript and chapter URLs; with an intro clip the times shift, so shifted copies go to feeds/."""
     ws, slug = context.workspace, episode.slug
     links, chapters_url = [], ""
-    canonical = ws.transcript_path(slug)
-    transcript = transcript_from_dict(json.loads(canonical.read_text("utf-8"))) if canonical.is_file() else None
+    transcript = transcript_or_none(ws, slug)
     if transcript is not None and offset:
         transcript = shift_transcript(transcript, offset)
     for suffix, (mime, rel) in TRANSCRIPT_LINKS.items():
@@ -83,11 +79,11 @@ def published_files(context: EpisodeContext, episode: Episode, offset: float, ch
             atomic.write_text_if_changed(path, RENDERERS[suffix](transcript))
         links.append(TranscriptLink(public_url(context.show, path, ws.root), mime, context.show.language, rel))
     chapters_path = ws.transcript_path(slug, CHAPTERS_SUFFIX)
-    if chapters_path.is_file():
+    if chapters:
         if offset:
             document = {"version": "1.2.0", "chapters": [{"startTime": round(c.start, 3), "title": c.title} for c in chapters]}
             chapters_path = ws.feeds_dir / "episodes" / f"{slug}{CHAPTERS_SUFFIX}"
-            atomic.write_text_if_changed(chapters_path, json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+            atomic.write_text_if_changed(chapters_path, atomic.dump_json(document))
         chapters_url = public_url(context.show, chapters_path, ws.root)
     return links, chapters_url
 
@@ -101,7 +97,8 @@ def shift_transcript(transcript, offset: float):
 
 
 def people(show: Show, episode: Episode) -> list[Person]:
-    return [Person(host, "host") for host in show.hosts] + [Person(clean_text(g.name), "guest", href=g.url) for g in episode.guests]
+    hosts = [Person(plain_text(host), "host") for host in show.hosts]
+    return hosts + [Person(plain_text(g.name), "guest", href=safe_url(g.url) or "") for g in episode.guests]
 
 
 def write_show_notes(context: EpisodeContext, episode: Episode, notes: ShowNotes) -> str:
@@ -109,34 +106,32 @@ def write_show_notes(context: EpisodeContext, episode: Episode, notes: ShowNotes
     fragment = to_html(notes)
     folder = context.workspace.episode_dir(episode.slug)
     atomic.write_text_if_changed(folder / NOTES_MARKDOWN, to_markdown(notes))
-    page = (f"<!doctype html>\n<html lang=\"{context.show.language}\"><head><meta charset=\"utf-8\">"
-            f"<title>{notes.title}</title></head><body><h1>{notes.title}</h1>{fragment}</body></html>\n")
-    atomic.write_text_if_changed(folder / NOTES_HTML, page)
+    atomic.write_text_if_changed(folder / NOTES_HTML, to_page(notes, context.show.language))
     return fragment
 
 
 def publish_episode(context: EpisodeContext, episode: Episode, guid: str, previous: list[Link], related: list[Link]) -> PublishedEpisode:
     show = context.show
-    title = clean_text(episode.title)
+    title = plain_text(episode.title)
     media = context.workspace.media_path(episode)
     duration = float(episode.duration or (audio_seconds(media) if media.is_file() else 0.0) or 0.0)
     # Chapters (and so the MP3's tags) need the intro's length before the audio is made.
     offset = intro_seconds(context.settings.audio) if context.settings.audio else 0.0
     marks = chapter_marks(context, episode, offset, duration + offset)
-    tags = EpisodeTags(title=title, show=clean_text(show.title), artist=", ".join(show.hosts) or show.author,
-                       date=episode.published, track=episode.number, comment=clean_text(episode.description)[:250],
+    tags = EpisodeTags(title=title, show=plain_text(show.title), artist=", ".join(show.hosts) or show.author,
+                       date=episode.published, track=episode.number, comment=plain_text(episode.description)[:250],
                        artwork=context.settings.artwork, chapters=marks)
     audio, offset = audio_for_feed(context, episode, tags)
     enclosure_url = public_url(show, audio, context.workspace.root)
     transcripts, chapters_url = published_files(context, episode, offset, marks)
     notes = ShowNotes(
-        title=title, description=episode.description, guests=[(g.name, g.bio, g.url) for g in episode.guests],
+        title=title, description=episode.description, guests=[NotesPerson(g.name, g.bio, g.url) for g in episode.guests],
         hosts=list(show.hosts), previous=previous, related=related,
         chapters=[Chapter(m.start, m.title, f"{enclosure_url}#t={int(m.start)}") for m in marks],
     )
     return PublishedEpisode(
         slug=episode.slug, guid=guid, title=title, published=published_at(episode.published),
-        link=episode_link(context, episode), summary=clean_text(episode.description).split("\n\n")[0],
+        link=episode_link(context, episode), summary=plain_text(plain_text(episode.description, keep_lines=True).split("\n\n")[0]),
         notes_html=write_show_notes(context, episode, notes), enclosure_url=enclosure_url,
         enclosure_length=audio.stat().st_size, enclosure_type=AUDIO_TYPES.get(audio.suffix.lower(), "audio/mpeg"),
         duration=int(round(audio_seconds(audio) or ffmpeg.probe(audio).duration or duration)), season=episode.season,

@@ -3,22 +3,32 @@
 podcast:guid is the UUIDv5 of the feed URL without scheme and trailing slashes, in the Podcasting
 2.0 namespace (spec test vector: podnews.net/rss -> 9b024349-ccf0-5f69-a609-6b82873eab3c).
 Both are computed once and then kept in `feeds/guids.json`, so moving the feed or the media,
-renaming an episode or regenerating the feed never changes them.
+renaming an episode or regenerating the feed never changes them. If that file is lost or damaged,
+the GUIDs are read back from the published `feeds/feed.xml` — they are what podcast apps know — and
+a damaged file is kept aside in `.sofacast/damaged/`, never overwritten.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from sofacast import atomic
 from sofacast.errors import WorkspaceError
 
+log = logging.getLogger(__name__)
+
 PODCAST_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 LEDGER = "guids.json"
+PUBLISHED_FEED = "feed.xml"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -31,18 +41,22 @@ class GuidLedger:
     path: Path
     podcast: str | None = None
     episodes: dict[str, str] = field(default_factory=dict)
+    damaged: bool = False  # the file on disk could not be read: keep it aside before writing a new one
 
     @classmethod
     def load(cls, feeds_dir: Path) -> GuidLedger:
         path = feeds_dir / LEDGER
-        if not path.is_file():
-            return cls(path)
         try:
-            data = json.loads(path.read_text("utf-8"))
-            return cls(path, data.get("podcast"), dict(data.get("episodes", {})))
-        except (OSError, ValueError, AttributeError) as exc:
-            raise WorkspaceError(f"{path} is damaged ({exc})",
-                                 "Restore it from a backup: it holds the GUIDs podcast apps already know.") from exc
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except FileNotFoundError:
+            return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=None)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=str(exc).splitlines()[0][:120] or type(exc).__name__)
+        podcast, episodes = (data.get("podcast"), data.get("episodes", {})) if isinstance(data, dict) else (None, None)
+        if not (podcast is None or isinstance(podcast, str)) or not isinstance(episodes, dict) \
+                or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in episodes.items()):
+            return _recovered(path, feeds_dir / PUBLISHED_FEED, reason="not a GUID ledger")
+        return cls(path, podcast, dict(episodes))
 
     def show_guid(self, feed_url: str, fixed: str | None = None) -> str:
         if fixed:
@@ -61,4 +75,52 @@ class GuidLedger:
 
     def save(self) -> None:
         data = {"podcast": self.podcast, "episodes": dict(sorted(self.episodes.items()))}
+        if self.damaged and self.path.is_file():
+            aside = atomic.keep_aside(self.path, self.path.parent.parent)
+            log.warning("the damaged %s is kept as %s", self.path.name, aside)
+            self.damaged = False
         atomic.write_text_if_changed(self.path, json.dumps(data, indent=1) + "\n")
+
+
+def _recovered(path: Path, feed: Path, reason: str | None) -> GuidLedger:
+    """A ledger read back from the published feed (when guids.json is gone or damaged)."""
+    podcast, episodes = guids_in_feed(feed)
+    if reason is None:
+        if podcast:
+            log.warning("%s is missing; the GUIDs were read back from %s", path.name, feed.name)
+        return GuidLedger(path, podcast, episodes)
+    if not podcast:
+        raise WorkspaceError(f"{path} is damaged ({reason}) and there is no published feed to recover its GUIDs from",
+                             "Restore it from a backup; if this show was never published, delete it.")
+    log.warning("%s is damaged (%s); the GUIDs were read back from %s", path.name, reason, feed.name)
+    return GuidLedger(path, podcast, episodes, damaged=True)
+
+
+def guids_in_feed(feed: Path) -> tuple[str | None, dict[str, str]]:
+    """The show GUID and slug -> item GUID of a feed sofacast published (items found by their episode URLs)."""
+    try:
+        root = etree.parse(str(feed), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return None, {}
+    channel = root.find("channel")
+    if channel is None:
+        return None, {}
+    podcast = (channel.findtext(f"{{{PODCAST_NS}}}guid") or "").strip() or None
+    episodes = {}
+    for item in channel.findall("item"):
+        guid = (item.findtext("guid") or "").strip()
+        slug = _slug_in(item)
+        if guid and slug:
+            episodes[slug] = guid
+    return podcast, episodes
+
+
+def _slug_in(item: etree._Element) -> str | None:
+    """The slug in the item's episode URLs: base_url + episodes/<slug>/<file>."""
+    enclosure = item.find("enclosure")
+    for url in (enclosure.get("url", "") if enclosure is not None else "", item.findtext("link") or ""):
+        parts = [unquote(p) for p in urlsplit(url.strip()).path.split("/")]
+        for index in range(len(parts) - 3, -1, -1):
+            if parts[index] == "episodes" and parts[index + 1]:
+                return parts[index + 1]
+    return None

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sofacast import atomic
-from sofacast.errors import FeedError
+from sofacast import atomic, faults
+from sofacast.errors import FeedError, SofacastError
 from sofacast.feed.build import PublishedEpisode, build_feed, published_at
 from sofacast.feed.episodes import EpisodeContext, episode_link, publish_episode
 from sofacast.feed.guids import GuidLedger
+from sofacast.feed.previous import published_items, with_items, without_items
 from sofacast.feed.settings import FEED_FILE, FeedSettings, feed_settings, public_url
 from sofacast.feed.validate import Expected, Finding, validate_feed
 from sofacast.records import Episode, Show
 from sofacast.shownotes.related import TopicIndex
 from sofacast.shownotes.render import Link
+from sofacast.transcripts import transcript_or_none
 from sofacast.workspace import Workspace
 
 # Called with (episodes done, episodes in all, what is being done).
@@ -28,30 +29,49 @@ class FeedResult:
     path: Path
     episodes: list[PublishedEpisode]
     written: bool  # False: the feed was already exactly this
+    failures: list[tuple[str, SofacastError]] = field(default_factory=list)  # episodes not published this time
+    kept: list[str] = field(default_factory=list)  # of those, the ones whose earlier item stays in the feed
+
+
+@dataclass
+class FeedBuild:
+    document: bytes
+    published: list[PublishedEpisode]
+    ledger: GuidLedger
+    failures: list[tuple[str, SofacastError]]
+    kept: list[str]
 
 
 def feed_path(workspace: Workspace) -> Path:
     return workspace.feeds_dir / FEED_FILE
 
 
-def episodes_in_feed(workspace: Workspace) -> list[Episode]:
-    """Published episodes (not drafts), oldest first."""
-    episodes = [e for e in workspace.episodes() if e.extra.get("draft") is not True]
-    for episode in episodes:
+def episodes_in_feed(workspace: Workspace) -> tuple[list[Episode], list[tuple[str, SofacastError]]]:
+    """Published episodes (not drafts), oldest first; and the episodes whose episode.toml cannot be read."""
+    episodes, failures = [], []
+    for slug in workspace.slugs():
         try:
+            episode = workspace.load_episode(slug)
+            if episode.extra.get("draft") is True:
+                continue
             published_at(episode.published)
+        except SofacastError as exc:
+            failures.append((slug, exc))
+            continue
         except ValueError:
-            raise FeedError(f"episode {episode.slug}: published: {episode.published!r} is not a date",
-                            'Write it as published = "2026-09-07" (or a full ISO 8601 datetime) in its episode.toml.') from None
-    return sorted(episodes, key=lambda e: (published_at(e.published), e.number or 0, e.slug))
+            failures.append((slug, FeedError(f"episode {slug}: published: {episode.published!r} is not a date",
+                                             'Write it as published = "2026-09-07" (or a full ISO 8601 datetime) in its episode.toml.')))
+            continue
+        episodes.append(episode)
+    return sorted(episodes, key=lambda e: (published_at(e.published), e.number or 0, e.slug)), failures
 
 
 def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> TopicIndex:
     documents = {}
     for episode in episodes:
-        path = workspace.transcript_path(episode.slug)
-        if path.is_file():
-            documents[episode.slug] = " ".join(s.get("text", "") for s in json.loads(path.read_text("utf-8")).get("segments", []))
+        transcript = transcript_or_none(workspace, episode.slug, with_words=False)
+        if transcript is not None:
+            documents[episode.slug] = " ".join(segment.text for segment in transcript.segments)
         else:
             documents[episode.slug] = f"{episode.title} {episode.description}"
     names = {*show.hosts, *(g.name for e in episodes for g in e.guests), show.title}
@@ -65,13 +85,56 @@ def expectations(settings: FeedSettings, ledger: GuidLedger, episodes: list[Publ
                     episode_names={guid: slug for slug, guid in ledger.episodes.items()})
 
 
-def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = None) -> tuple[bytes, list[PublishedEpisode], GuidLedger, list[Finding]]:
+def _item_findings(findings: list[Finding]) -> tuple[list[Finding], dict[str, list[Finding]]]:
+    """The channel's findings, and each episode's (by slug)."""
+    channel: list[Finding] = []
+    items: dict[str, list[Finding]] = {}
+    for finding in findings:
+        if finding.where.startswith("episode "):
+            items.setdefault(finding.where.removeprefix("episode "), []).append(finding)
+        else:
+            channel.append(finding)
+    return channel, items
+
+
+def _refuse(findings: list[Finding], target: Path) -> FeedError:
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return FeedError(f"the new feed is invalid, {findings[0].line()}{more}",
+                     f"Fix that, then run sofacast feed again; {target.name} was left as it was. "
+                     "'sofacast validate' lists every finding.")
+
+
+def _as_failure(findings: list[Finding]) -> FeedError:
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    return FeedError(f"{findings[0].line()}{more}", "Fix it and run sofacast feed again ('sofacast validate' lists every finding).")
+
+
+def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedBuild:
     show = workspace.show()
     settings = feed_settings(show, workspace.root)
     ledger = GuidLedger.load(workspace.feeds_dir)
     known_podcast_guid = ledger.podcast
     podcast_guid = ledger.show_guid(settings.feed_url, settings.guid)
-    episodes = episodes_in_feed(workspace)
+    episodes, failures = episodes_in_feed(workspace)
+    published = _publish_each(workspace, show, settings, ledger, episodes, failures, on_progress)
+    image_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
+    expected = expectations(settings, ledger, published, known_podcast_guid)
+    document = build_feed(show, settings, podcast_guid, image_url, published)
+    channel, items = _item_findings(validate_feed(document, expected))
+    if channel:
+        raise _refuse(channel, feed_path(workspace))
+    if items:  # an episode whose item breaks a rule is left out like any other failed episode
+        failures += [(slug, _as_failure(found)) for slug, found in items.items()]
+        published = [episode for episode in published if episode.slug not in items]
+        document = build_feed(show, settings, podcast_guid, image_url, published)
+    document, kept = _keep_earlier_items(workspace, document, ledger, failures, expected)
+    if on_progress:
+        on_progress(len(episodes), len(episodes), "Checking the feed")
+    return FeedBuild(document, published, ledger, failures, kept)
+
+
+def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledger: GuidLedger, episodes: list[Episode],
+                  failures: list[tuple[str, SofacastError]], on_progress: FeedProgress | None) -> list[PublishedEpisode]:
     index = topic_index(workspace, show, episodes)
     context = EpisodeContext(workspace, show, settings)
     links = {e.slug: Link(e.title, episode_link(context, e)) for e in episodes}
@@ -83,23 +146,31 @@ def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = Non
         previous = [links[slug] for slug in reversed(earlier[-settings.previous:])] if settings.previous else []
         related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms))
                    for r in index.related(episode.slug, earlier, limit=settings.related)] if settings.related else []
-        guid = ledger.episode_guid(episode.slug, episode.extra.get("guid") if isinstance(episode.extra.get("guid"), str) else None)
-        published.append(publish_episode(context, episode, guid, previous, related))
-    image_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
-    document = build_feed(show, settings, podcast_guid, image_url, published)
-    findings = validate_feed(document, expectations(settings, ledger, published, known_podcast_guid))
-    if on_progress:
-        on_progress(len(episodes), len(episodes), "Checking the feed")
-    return document, published, ledger, findings
+        guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))
+        try:
+            published.append(publish_episode(context, episode, guid, previous, related))
+        except SofacastError as exc:
+            failures.append((episode.slug, exc))
+    return published
+
+
+def _keep_earlier_items(workspace: Workspace, document: bytes, ledger: GuidLedger,
+                        failures: list[tuple[str, SofacastError]], expected: Expected) -> tuple[bytes, list[str]]:
+    """Put back the published item of every failed episode that had one, if it still passes the rules."""
+    earlier = published_items(feed_path(workspace))
+    keep = {slug: earlier[ledger.episodes[slug]] for slug, _ in failures if ledger.episodes.get(slug) in earlier}
+    if not keep:
+        return document, []
+    document = with_items(document, list(keep.values()))
+    _, items = _item_findings(validate_feed(document, expected))
+    broken = {ledger.episodes[slug] for slug in keep if slug in items}
+    return without_items(document, broken), [slug for slug in keep if ledger.episodes[slug] not in broken]
 
 
 def write_feed(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedResult:
-    document, published, ledger, findings = build_and_check(workspace, on_progress)
+    build = build_and_check(workspace, on_progress)
+    build.ledger.save()
     target = feed_path(workspace)
-    if findings:
-        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-        raise FeedError(f"the new feed is invalid, {findings[0].line()}{more}",
-                        f"Fix that, then run sofacast feed again; {target.name} was left as it was. "
-                        "'sofacast validate' lists every finding.")
-    ledger.save()
-    return FeedResult(target, published, atomic.write_bytes_if_changed(target, document))
+    faults.checkpoint("feed:before-replace")
+    written = atomic.write_bytes_if_changed(target, build.document)
+    return FeedResult(target, build.published, written, build.failures, build.kept)

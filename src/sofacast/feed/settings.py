@@ -10,6 +10,7 @@ from urllib.parse import quote
 from sofacast.audio.podcast_mp3 import AudioSettings
 from sofacast.errors import WorkspaceError
 from sofacast.records import Show
+from sofacast.sanitize import safe_url
 
 FEED_FILE = "feed.xml"
 
@@ -26,54 +27,45 @@ class FeedSettings:
     previous: int
 
 
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "link": str, "locked": bool, "guid": str, "artwork": str, "audio": str, "bitrate": str, "channels": int,
-    "loudness": (int, float), "intro": str, "outro": str, "related": int, "previous": int,
-}
-
-
 def _problem(what: str, fix: str) -> WorkspaceError:
     return WorkspaceError(f"sofacast.toml [feed]: {what}", fix)
 
 
 def _local_file(root: Path, value: str | None, key: str) -> Path | None:
+    """A file named in [feed]: it must exist and lie inside the workspace (symlinks resolved)."""
     if not value:
         return None
     path = (root / value).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise _problem(f"{key} = {value!r} points outside the workspace (to {path})",
+                       f"Copy the file into the workspace and set {key} to its path there.")
     if not path.is_file():
         raise _problem(f"{key} = {value!r} does not exist", f"Put the file at {path}, or remove {key}.")
     return path
 
 
 def feed_settings(show: Show, root: Path) -> FeedSettings:
-    table: dict[str, Any] = show.feed
-    for key, value in table.items():
-        expected = _TYPES.get(key)
-        if expected is None:
-            raise _problem(f"unknown setting '{key}'", f"Known settings: {', '.join(_TYPES)}.")
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise _problem(f"'{key}' has the wrong type ({type(value).__name__})", "See the README's feed section for each setting.")
-    if not show.base_url.startswith(("http://", "https://")):
+    table: dict[str, Any] = show.feed  # types and ranges already checked by the schema
+    if safe_url(show.base_url) is None:
         raise WorkspaceError("sofacast.toml: base_url must be the http(s) address the workspace is served at",
                              'Set base_url = "https://example.org/show/".')
-    base = show.base_url if show.base_url.endswith("/") else show.base_url + "/"
-    audio_mode = table.get("audio", "mp3")
-    if audio_mode not in ("mp3", "original"):
-        raise _problem(f"audio = {audio_mode!r}", 'Use "mp3" (podcast-ready MP3, the default) or "original".')
-    channels = table.get("channels", 1)
-    if channels not in (1, 2):
-        raise _problem(f"channels = {channels}", "Use 1 (mono, usual for speech) or 2.")
-    audio = None if audio_mode == "original" else AudioSettings(
-        bitrate=table.get("bitrate", "96k"), channels=channels, loudness=float(table.get("loudness", -16.0)),
+    base = base_url(show)
+    audio = None if table.get("audio", "mp3") == "original" else AudioSettings(
+        bitrate=table.get("bitrate", "96k"), channels=table.get("channels", 1), loudness=float(table.get("loudness", -16.0)),
         intro=_local_file(root, table.get("intro"), "intro"), outro=_local_file(root, table.get("outro"), "outro"))
     return FeedSettings(
-        feed_url=base + "feeds/" + FEED_FILE, show_page=table.get("link", base), locked=table.get("locked", True),
+        feed_url=base + "feeds/" + FEED_FILE, show_page=safe_url(table.get("link")) or base, locked=table.get("locked", True),
         guid=table.get("guid"), artwork=_local_file(root, table.get("artwork"), "artwork"), audio=audio,
         related=table.get("related", 3), previous=table.get("previous", 3),
     )
 
 
+def base_url(show: Show) -> str:
+    """The show's base_url, percent-encoded, ending in a slash."""
+    base = safe_url(show.base_url) or ""
+    return base if base.endswith("/") else base + "/"
+
+
 def public_url(show: Show, path: Path, root: Path) -> str:
     """The address of a workspace file, served under base_url."""
-    base = show.base_url if show.base_url.endswith("/") else show.base_url + "/"
-    return base + "/".join(quote(part) for part in path.resolve().relative_to(root.resolve()).parts)
+    return base_url(show) + "/".join(quote(part) for part in path.resolve().relative_to(root.resolve()).parts)

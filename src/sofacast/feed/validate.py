@@ -19,6 +19,7 @@ from lxml import etree
 
 from sofacast.feed.apple import ACCEPTED_ENCLOSURE_TYPES, ARTWORK_MAX_PIXELS, ARTWORK_MIN_PIXELS, category_problem
 from sofacast.feed.podcast_index import CHAPTERS_TYPE, ITUNES, NAMESPACE
+from sofacast.feed.safety import feed_problems
 
 NS = {"itunes": ITUNES, "podcast": NAMESPACE, "atom": "http://www.w3.org/2005/Atom",
       "content": "http://purl.org/rss/1.0/modules/content/"}
@@ -122,9 +123,12 @@ def _explicit_rule(where: str, element: etree._Element, required: bool) -> Itera
 
 def image_size(path: Path) -> tuple[int, int] | None:
     """Width and height of a PNG or JPEG, read from its header."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
     if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return struct.unpack(">II", data[16:24])
+        return struct.unpack(">II", data[16:24]) if len(data) >= 24 and data[12:16] == b"IHDR" else None
     if data[:2] == b"\xff\xd8":
         index = 2
         while index + 9 < len(data):
@@ -211,11 +215,13 @@ def validate_feed(document: bytes, expected: Expected | None = None) -> list[Fin
     if root.tag != "rss" or channel is None:
         return [Finding("feed", "rss", "not an RSS 2.0 document (no <rss><channel>)")]
     findings = list(_channel_rules(channel, expected))
+    findings += [Finding("channel", name, problem) for name, problem in feed_problems(channel, skip_items=True)]
     seen: dict[str, str] = {}
     for item in channel.findall("item"):
         guid = _text(item, "guid")
         where = f"episode {expected.episode_names.get(guid) or _text(item, 'title') or '(untitled)'}"
         findings += _item_rules(item, where, expected)
+        findings += [Finding(where, name, problem) for name, problem in feed_problems(item)]
         if guid and guid in seen:
             findings.append(Finding(where, "guid", f"{guid} is also the GUID of {seen[guid]}"))
         seen[guid] = where

@@ -1,10 +1,19 @@
-"""The canonical transcript JSON (transcripts/<slug>.json): to and from the typed records."""
+"""The canonical transcript JSON (transcripts/<slug>.json): to and from the typed records.
+
+Reading checks the shape as it goes: a file that is not this format (truncated, `null`, wrong types,
+NaN times) raises `DamagedTranscriptError` rather than yielding a record that breaks later.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sofacast.records import Segment, Transcript, Word
+
+
+class DamagedTranscriptError(ValueError):
+    """The data is not a canonical transcript."""
 
 
 def _round(seconds: float) -> float:
@@ -34,18 +43,62 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
     }
 
 
-def transcript_from_dict(data: dict[str, Any]) -> Transcript:
+def _seconds(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise DamagedTranscriptError(f"{what} is {value!r}, not a time in seconds")
+    return float(value)
+
+
+def _text(value: Any, what: str, optional: bool = False) -> Any:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise DamagedTranscriptError(f"{what} is {type(value).__name__}, not text")
+    return value
+
+
+def _table(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DamagedTranscriptError(f"{what} is {type(value).__name__}, not an object")
+    return value
+
+
+def _word(data: Any) -> Word:
+    data = _table(data, "a word")
+    probability = data.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not math.isfinite(probability):
+        probability = 1.0
+    return Word(_seconds(data.get("start"), "a word's start"), _seconds(data.get("end"), "a word's end"),
+                _text(data.get("word"), "a word"), float(probability))
+
+
+def _segment(data: Any, with_words: bool) -> Segment:
+    data = _table(data, "a segment")
+    words = data.get("words", []) if with_words else []
+    if not isinstance(words, list):
+        raise DamagedTranscriptError("a segment's words are not a list")
+    index = data.get("id", 0)
+    return Segment(
+        id=index if isinstance(index, int) and not isinstance(index, bool) else 0,
+        start=_seconds(data.get("start"), "a segment's start"), end=_seconds(data.get("end"), "a segment's end"),
+        text=_text(data.get("text"), "a segment's text"), speaker=_text(data.get("speaker"), "a speaker", optional=True),
+        label=_text(data.get("label"), "a speaker label", optional=True), words=[_word(w) for w in words],
+    )
+
+
+def transcript_from_dict(data: Any, with_words: bool = True) -> Transcript:
+    """The record; `with_words=False` skips the word timings (for readers that never use them: search)."""
+    data = _table(data, "the transcript")
+    segments = data.get("segments", [])
+    if not isinstance(segments, list):
+        raise DamagedTranscriptError("its segments are not a list")
+    speakers = _table(data.get("speakers", {}), "speakers")
     return Transcript(
-        episode=data["episode"], language=data.get("language", "en"), duration=float(data.get("duration", 0.0)),
-        engine=data.get("engine", ""), model=data.get("model", ""), options=data.get("options", {}),
-        source=data.get("source", {}), speakers=data.get("speakers", {}),
-        diarization=data.get("diarization", {}),
-        segments=[
-            Segment(
-                id=s["id"], start=float(s["start"]), end=float(s["end"]), text=s["text"], speaker=s.get("speaker"),
-                label=s.get("label"), words=[Word(float(w["start"]), float(w["end"]), w["word"], float(w.get("probability", 1.0)))
-                       for w in s.get("words", [])],
-            )
-            for s in data.get("segments", [])
-        ],
+        episode=_text(data.get("episode", ""), "episode"), language=_text(data.get("language", "en"), "language"),
+        duration=_seconds(data.get("duration", 0.0), "duration"), engine=_text(data.get("engine", ""), "engine"),
+        model=_text(data.get("model", ""), "model"), options=_table(data.get("options", {}), "options"),
+        source=_table(data.get("source", {}), "source"),
+        speakers={str(k): _text(v, "a speaker name") for k, v in speakers.items()},
+        diarization=_table(data.get("diarization", {}), "diarization"),
+        segments=[_segment(s, with_words) for s in segments],
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
+import signal
 import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from sofacast import faults
 from sofacast.errors import MediaError
 
 SAMPLE_RATE = 16_000
@@ -34,19 +39,47 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", *args], capture_output=True, check=False)
+def _die_with_parent() -> Callable[[], None] | None:
+    """A preexec_fn that makes the child get SIGKILL when sofacast dies, however it dies (Linux prctl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (AttributeError, OSError):
+        return None
+    set_parent_death_signal = 1
+
+    def arm() -> None:
+        prctl(set_parent_death_signal, signal.SIGKILL)
+
+    return arm
+
+
+_ARM = _die_with_parent()
+
+
+def _arg(path: Path) -> str:
+    # Absolute, so that no file name can be read as an option ("-i…") or a protocol ("concat:…").
+    return str(Path(path).absolute())
+
+
+def _run(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    with subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", *args], stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ARM) as process:
+        faults.checkpoint("ffmpeg:running")
+        out, err = process.communicate(stdin)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def _last_error_line(stderr: bytes) -> str:
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    return lines[-1] if lines else "ffmpeg failed"
+    return lines[-1][:200] if lines else "ffmpeg failed"
 
 
 def probe(path: Path) -> MediaInfo:
     """Read duration and streams from `ffmpeg -i` (ffprobe is not shipped in the wheel)."""
     _require_file(path)
-    text = _run(["-i", str(path)]).stderr.decode("utf-8", "replace")
+    text = _run(["-i", _arg(path)]).stderr.decode("utf-8", "replace")
     audio = re.search(r"Stream #\S+.*?: Audio: (\w+)[^\n]*", text)
     if not audio:
         reason = "no audio stream" if "Stream #" in text else _last_error_line(text.encode())
@@ -76,7 +109,7 @@ def _require_file(path: Path) -> None:
 def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.ndarray:
     """Decode to float32 in [-1, 1]: shape (samples,) for mono, (samples, channels) otherwise."""
     _require_file(path)
-    result = _run(["-threads", "0", "-i", str(path), "-vn", "-f", "s16le", "-acodec", "pcm_s16le",
+    result = _run(["-threads", "0", "-i", _arg(path), "-vn", "-f", "s16le", "-acodec", "pcm_s16le",
                    "-ac", str(channels), "-ar", str(sample_rate), "-"])
     if result.returncode != 0:
         raise MediaError(f"cannot decode {path.name}: {_last_error_line(result.stderr)}",
@@ -88,13 +121,40 @@ def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.
     return audio if channels == 1 else audio.reshape(-1, channels)
 
 
+def check_playable(path: Path, seconds: float = 5.0) -> MediaInfo:
+    """Decode a few seconds at the start and near the end: refuse what no player could play."""
+    info = probe(path)
+    if not info.duration or info.duration < 0.1:
+        raise MediaError(f"{path.name} holds no audio (it lasts {info.duration or 0:.2f} s)",
+                         "Point to a recording that plays in a media player.")
+    starts = [0.0] + ([info.duration - 2 * seconds] if info.duration > 4 * seconds else [])
+    for start in starts:
+        result = _run(["-ss", f"{start:.3f}", "-t", f"{seconds:.3f}", "-i", _arg(path), "-vn", "-f", "s16le",
+                       "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"])
+        decoded = len(result.stdout) / 2 / SAMPLE_RATE
+        if result.returncode != 0 or decoded < min(0.1, info.duration / 2):
+            where = "from its start" if start == 0 else f"at {int(start) // 60}:{int(start) % 60:02d} of the {info.duration:.0f} s it claims"
+            raise MediaError(f"{path.name} does not play: no audio could be decoded {where} ({_last_error_line(result.stderr)})",
+                             "The file is damaged or truncated; download it again or point to another copy.")
+    return info
+
+
+def encode_file(source: Path, target: Path, bitrate: str, filters: str = "", sample_rate: int = 44100) -> None:
+    """Encode an audio file (a WAV, say) to `target`, whose suffix gives the format, through optional filters."""
+    chain = ["-af", filters] if filters else []
+    result = _run(["-y", "-i", _arg(source), "-vn", *chain, "-ar", str(sample_rate), "-b:a", bitrate, _arg(target)])
+    if result.returncode != 0:
+        raise MediaError(f"cannot encode {target.name}: {_last_error_line(result.stderr)}",
+                         "Check that the episode's media and the intro/outro clips play in a media player.")
+
+
 def extract_audio(source: Path, target_stem: Path) -> Path:
     """Write the audio track of `source` (e.g. a video) beside `target_stem`; copy it when the codec allows."""
     info = probe(source)
     suffix = _COPYABLE_AUDIO.get(info.audio_codec or "")
     codec_args = ["-c:a", "copy"] if suffix else ["-c:a", "aac", "-b:a", "128k"]
     target = target_stem.with_suffix(suffix or ".m4a")
-    result = _run(["-y", "-i", str(source), "-vn", "-map", "0:a:0", *codec_args, str(target)])
+    result = _run(["-y", "-i", _arg(source), "-vn", "-map", "0:a:0", *codec_args, _arg(target)])
     if result.returncode != 0:
         raise MediaError(f"cannot extract the audio of {source.name}: {_last_error_line(result.stderr)}",
                          "Check the file plays in a media player, then pull it again.")
@@ -105,11 +165,8 @@ def encode(samples: np.ndarray, target: Path, sample_rate: int = SAMPLE_RATE, bi
     """Encode float32 samples (mono or (n, channels)) to a file whose format follows its suffix."""
     channels = 1 if samples.ndim == 1 else samples.shape[1]
     pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-    proc = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels),
-         "-i", "-", "-b:a", bitrate, str(target)],
-        input=pcm, capture_output=True, check=False,
-    )
+    proc = _run(["-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "-", "-b:a", bitrate, _arg(target)],
+                stdin=pcm)
     if proc.returncode != 0:
         raise MediaError(f"cannot encode {target.name}: {_last_error_line(proc.stderr)}", "Choose an .mp3, .m4a, .ogg or .wav name.")
     return target
@@ -131,7 +188,7 @@ def measure_loudness(path: Path, target_lufs: float = -16.0, true_peak: float = 
     """Measure `path` (after the `before` filters, if any)."""
     _require_file(path)
     chain = f"{before}," if before else ""
-    result = _run(["-i", str(path), "-vn", "-af", f"{chain}loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:print_format=json",
+    result = _run(["-i", _arg(path), "-vn", "-af", f"{chain}loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:print_format=json",
                    "-f", "null", "-"])
     text = result.stderr.decode("utf-8", "replace")
     found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)

@@ -1,27 +1,34 @@
-"""Pull episodes into the workspace: from a local file, or any URL yt-dlp handles.
+"""Pull episodes into the workspace: from a local file, or any http(s) URL yt-dlp handles.
 
-Every episode is assembled in a staging folder and renamed into episodes/<slug>/ only when
-complete, so an interrupted pull leaves the workspace as it was.
+Every episode is assembled in a staging folder under .sofacast/tmp/ — the media (checked to play),
+its episode.toml, and whatever the episode's folder already held — and put in place in one step,
+so at every instant either the old or the new folder is there. A re-pull (`--force`) refreshes the
+media only: what the command line says wins, then what episode.toml already says, then the source.
+Feeds keep a yt-dlp download archive, written only once an episode is in place.
+
+The caller holds the workspace lock (see `Workspace.writing`), so slugs and numbers are handed out
+by one pull at a time.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sofacast import atomic
+from sofacast import atomic, faults
 from sofacast.errors import MediaError, SourceError
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
 from sofacast.pull.questions import questions_from_description
 from sofacast.records import Episode, Guest
-from sofacast.slugs import is_valid_slug, slugify, unique_slug
-from sofacast.workspace import Workspace
+from sofacast.sanitize import html_to_text, plain_text, safe_url, title_text
+from sofacast.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify, unique_slug
+from sofacast.workspace import EPISODE_FILE, Workspace
 
 ARCHIVE_FILE = ".yt-dlp-archive.txt"
 # (label, bytes done, bytes expected or None)
@@ -41,8 +48,21 @@ class PullOptions:
 @dataclass(frozen=True)
 class PullResult:
     slug: str
-    pulled: bool  # False: it was already in the workspace
+    status: str  # "pulled"; "already" (in the workspace); "skipped" (pulled once, since removed by hand)
     episode: Episode
+
+    @property
+    def pulled(self) -> bool:
+        return self.status == "pulled"
+
+
+@dataclass(frozen=True)
+class _Media:
+    """Media that plays, ready to go into an episode's folder."""
+
+    path: Path
+    info: ffmpeg.MediaInfo
+    move: bool  # True: a download of ours that may be moved; False: the producer's own file, copied
 
 
 class _Catalogue:
@@ -54,7 +74,7 @@ class _Catalogue:
 
     def by_source(self, source_url: str) -> Episode | None:
         for episode in self.episodes.values():
-            if episode.source_url == source_url and self.workspace.media_path(episode).is_file():
+            if episode.source_url == source_url and episode.media and (self.workspace.episode_dir(episode.slug) / episode.media).is_file():
                 return episode
         return None
 
@@ -68,54 +88,56 @@ class _Catalogue:
 
 def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: PullProgress | None = None) -> Iterator[PullResult]:
     if options.slug is not None and not is_valid_slug(options.slug):
-        raise SourceError(f"'{options.slug}' is not a usable slug", f"Use lowercase letters, digits and dashes, e.g. '{slugify(options.slug)}'.")
+        raise SourceError(f"'{plain_text(options.slug)[:80]}' is not a usable slug",
+                          f"Use lowercase letters, digits and dashes, at most {MAX_SLUG_LENGTH} characters, "
+                          f"e.g. '{slugify(options.slug)}'.")
     catalogue = _Catalogue(workspace)
-    local = Path(source).expanduser()
-    if local.exists() or not _looks_like_url(source):
-        yield catalogue.add(_pull_local(catalogue, local, options))
+    if not _looks_like_url(source):
+        yield catalogue.add(_pull_local(catalogue, Path(source).expanduser(), options))
         return
-    entries = ytdlp.list_entries(source)
+    url = safe_url(source)
+    if url is None:
+        raise SourceError(f"'{plain_text(source)[:80]}' is not an http(s) address",
+                          "Pull from an http(s) URL, or give the path of a local file.")
+    entries = ytdlp.list_entries(url)
     if len(entries) > 1 and (options.slug or options.title or options.number):
-        raise SourceError(f"{source} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
+        raise SourceError(f"{url} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
                           "Pull one episode's URL to set them, or leave them out.")
     failures: list[str] = []
     for entry in sorted(entries, key=_oldest_first):
         try:
-            yield catalogue.add(_pull_remote(catalogue, entry, options, on_progress))
+            yield catalogue.add(_pull_remote(catalogue, entry, options, on_progress, from_feed=len(entries) > 1))
         except (SourceError, MediaError) as exc:
             if len(entries) == 1:
                 raise
-            failures.append(f"{entry.metadata.get('title') or entry.url}: {exc.problem}")
+            failures.append(f"{title_text(entry.metadata.get('title'))[:80] or entry.url[:120]}: {exc.problem}")
     if failures:  # one bad item must not keep the rest of a feed out
         raise SourceError(f"{len(failures)} of {len(entries)} episodes could not be pulled ({'; '.join(failures)})",
                           "The others were pulled; fix those items and run the same pull again.")
 
 
 def _looks_like_url(source: str) -> bool:
-    return "://" in source or source.startswith("www.")
+    return "://" in source or source.startswith("www.") or source.lower().startswith(("javascript:", "data:"))
 
 
 def _oldest_first(entry: ytdlp.RemoteEntry) -> float:
     # Feeds list newest first; numbering episodes in publication order means pulling oldest first.
-    return float(entry.metadata.get("timestamp") or 0)
+    try:
+        return float(entry.metadata.get("timestamp") or 0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _pull_local(catalogue: _Catalogue, path: Path, options: PullOptions) -> PullResult:
     if not path.is_file():
         raise SourceError(f"{path} is neither a file nor a URL", "Check the path, or give a full URL starting with https://.")
-    workspace = catalogue.workspace
-    source_url = _portable_path(workspace, path)
+    source_url = _portable_path(catalogue.workspace, path)
     if (done := catalogue.by_source(source_url)) and not options.force:
-        return PullResult(done.slug, False, done)
-    info = ffmpeg.probe(path)  # refuses empty or corrupt media before anything is written
+        return PullResult(done.slug, "already", done)
+    media = _Media(path, ffmpeg.check_playable(path), move=False)  # refuses what does not play before anything is written
     metadata = {"title": path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
                 "timestamp": path.stat().st_mtime}
-    slug = _choose_slug(catalogue, options, metadata["title"], replacing=done)
-    with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
-        media = _store_audio(path, staging / slug, copy=True, has_video=info.has_video)
-        episode = _episode(catalogue, slug, {**metadata, "duration": info.duration}, source_url, media, options, replacing=done)
-        workspace.save_episode(episode, staging)
-    return PullResult(slug, True, episode)
+    return _commit(catalogue, media, metadata, source_url, options, replacing=done)
 
 
 def _portable_path(workspace: Workspace, path: Path) -> str:
@@ -127,85 +149,154 @@ def _portable_path(workspace: Workspace, path: Path) -> str:
 
 
 def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullOptions,
-                 on_progress: PullProgress | None) -> PullResult:
+                 on_progress: PullProgress | None, from_feed: bool) -> PullResult:
     workspace = catalogue.workspace
+    if safe_url(entry.url) is None:
+        raise SourceError(f"{plain_text(entry.url)[:120] or 'an item without a link'} is not an http(s) link",
+                          "Only http(s) media is pulled from feeds and pages.")
     if (done := catalogue.by_source(entry.url)) and not options.force:
-        return PullResult(done.slug, False, done)
-    label = entry.metadata.get("title") or entry.url
-    progress = (lambda got, total: on_progress(label, got, total)) if on_progress else None
+        return PullResult(done.slug, "already", done)
+    resolved = ytdlp.resolve(entry)
     archive = workspace.episodes_dir / ARCHIVE_FILE
+    if from_feed and not done and not options.force and archive.is_file() and ytdlp.in_archive(archive, resolved):
+        # Pulled once (the archive is only written once an episode is in place), then removed by hand.
+        gone = Episode(slug="", title=title_text(entry.metadata.get("title")) or entry.url)
+        return PullResult("", "skipped", gone)
+    label = title_text(entry.metadata.get("title")) or entry.url
+    progress = (lambda got, total: on_progress(label, got, total)) if on_progress else None
     workspace.episodes_dir.mkdir(parents=True, exist_ok=True)
-    download_area = workspace.episodes_dir / ".downloads"
-    download_area.mkdir(exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(dir=download_area))
+    with atomic.scratch_folder(workspace.root) as scratch:
+        path = ytdlp.download(resolved, scratch, progress)
+        faults.checkpoint("pull:downloaded")
+        media = _Media(path, ffmpeg.check_playable(path), move=True)
+        metadata = {**_info_metadata(resolved.info), **entry.metadata}
+        result = _commit(catalogue, media, metadata, entry.url, options, replacing=done)
+    faults.checkpoint("pull:before-archive")
+    ytdlp.record_in_archive(archive, resolved)
+    return result
+
+
+def _info_metadata(info: dict[str, Any]) -> dict[str, Any]:
+    keys = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
+    return {key: info[key] for key in keys if info.get(key)}
+
+
+def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], source_url: str, options: PullOptions,
+            replacing: Episode | None) -> PullResult:
+    """Stage the episode's folder (new media, episode.toml, what the folder held) and put it in place."""
+    workspace = catalogue.workspace
+    slug = _choose_slug(catalogue, options, title_text(metadata.get("title")) or "episode", replacing)
+    final = workspace.episode_dir(slug)
+    previous = replacing or catalogue.episodes.get(slug)
+    with atomic.scratch_folder(workspace.root) as scratch:
+        staging = scratch / slug
+        staging.mkdir()
+        if final.is_dir():
+            _carry_over(final, staging, keep_out={EPISODE_FILE, previous.media if previous else ""})
+        stored = _store_audio(media, staging / slug)
+        episode = _episode(catalogue, slug, metadata, source_url, stored, media.info.duration, options, previous)
+        workspace.save_episode(episode, staging)
+        faults.checkpoint("pull:before-commit")
+        try:
+            atomic.replace_folder(staging, final)
+        except OSError as exc:
+            raise SourceError(f"cannot put episodes/{slug} in place ({exc.strerror or exc})",
+                              "Check that nothing else is writing to episodes/, then pull again.") from exc
+    faults.checkpoint("pull:after-commit")
+    return PullResult(slug, "pulled", episode)
+
+
+def _carry_over(folder: Path, staging: Path, keep_out: set[str]) -> None:
+    """Bring what the episode's folder holds (show notes, podcast MP3, the producer's own files) into the staging copy."""
+    for entry in folder.iterdir():
+        if entry.name in keep_out:
+            continue
+        target = staging / entry.name
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(entry, target)
+
+
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
-        download = ytdlp.download_audio(entry.url, scratch, archive, use_archive=not options.force, on_progress=progress)
-        if download.path is None:  # episodes holding this source returned above, so the archive is stale
-            raise SourceError(f"{entry.url} is in the download archive but no episode holds it",
-                              "Pull it again with --force.")
-        info = ffmpeg.probe(download.path)
-        metadata = {**download.info, **entry.metadata, "duration": info.duration or entry.metadata.get("duration")}
-        slug = _choose_slug(catalogue, options, metadata.get("title") or "episode", replacing=done)
-        with atomic.staged_dir(workspace.episode_dir(slug)) as staging:
-            media = _store_audio(download.path, staging / slug, copy=False, has_video=info.has_video)
-            episode = _episode(catalogue, slug, metadata, entry.url, media, options, replacing=done)
-            workspace.save_episode(episode, staging)
-        return PullResult(slug, True, episode)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
-def _store_audio(source: Path, stem: Path, copy: bool, has_video: bool) -> Path:
+def _store_audio(media: _Media, stem: Path) -> Path:
     """Keep the audio only: extract it from video, else copy (or move) the file as it is."""
-    if has_video:
-        return ffmpeg.extract_audio(source, stem)
-    target = stem.with_suffix(source.suffix.lower() or ".audio")
-    (shutil.copy2 if copy else shutil.move)(str(source), str(target))
+    if media.info.has_video:
+        return ffmpeg.extract_audio(media.path, stem)
+    target = stem.with_suffix(media.path.suffix.lower() if media.path.suffix.isascii() and len(media.path.suffix) <= 6 else ".audio")
+    (shutil.move if media.move else shutil.copy2)(str(media.path), str(target))
     return target
 
 
 def _choose_slug(catalogue: _Catalogue, options: PullOptions, title: str, replacing: Episode | None) -> str:
     if options.slug:
         taken = options.slug in catalogue.episodes and (replacing is None or replacing.slug != options.slug)
-        if taken and not options.force:
+        if (taken or (catalogue.workspace.episode_dir(options.slug).exists() and replacing is None)) and not options.force:
             raise SourceError(f"episode '{options.slug}' already exists with other media",
-                              "Choose another --slug, or pass --force to replace it.")
+                              "Choose another --slug, or pass --force to replace its media.")
         return options.slug
     if replacing:
         return replacing.slug
-    return unique_slug(slugify(options.title or title), set(catalogue.episodes))
+    taken = set(catalogue.episodes) | {p.name for p in catalogue.workspace.episodes_dir.glob("*")}
+    return unique_slug(slugify(options.title or title), taken)
 
 
 def _episode(catalogue: _Catalogue, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
-             options: PullOptions, replacing: Episode | None) -> Episode:
-    description = (metadata.get("description") or "").strip()
-    previous = replacing or catalogue.episodes.get(slug)
-    episode = Episode(
-        slug=slug, title=options.title or metadata.get("title") or slug,
-        number=options.number or (previous.number if previous else None) or catalogue.next_number(),
-        published=_published(metadata), description=description, source_url=source_url, media=media.name,
-        duration=_as_float(metadata.get("duration")),
-        thumbnail=metadata.get("thumbnail") or "",
-        guests=[Guest(name) for name in options.guests] or (previous.guests if previous else []),
-        questions=options.questions or questions_from_description(description),
+             duration: float | None, options: PullOptions, previous: Episode | None) -> Episode:
+    """The episode record: the command line wins, then what episode.toml already says, then the source."""
+    was = previous or Episode(slug=slug, title="")
+    description = was.description or html_to_text(metadata.get("description"))
+    questions = [plain_text(q) for q in options.questions] or was.questions or questions_from_description(description)
+    return Episode(
+        slug=slug,
+        title=plain_text(options.title) or was.title or title_text(metadata.get("title")) or slug,
+        number=options.number or was.number or catalogue.next_number(),
+        season=was.season,
+        published=was.published or _published(metadata),
+        description=description,
+        source_url=source_url,
+        media=media.name,
+        duration=_as_float(duration) or _as_float(metadata.get("duration")),
+        thumbnail=was.thumbnail or safe_url(metadata.get("thumbnail")) or "",
+        guests=_guests(options.guests, was.guests),
+        questions=[q for q in questions if q],
+        extra=dict(was.extra),
     )
-    if previous:  # a re-pull keeps what humans added (speaker names, chunk edits, season)
-        episode.season, episode.extra = previous.season, previous.extra
-    return episode
+
+
+def _guests(named: list[str], known: list[Guest]) -> list[Guest]:
+    """The guests named on the command line (keeping the bio and link episode.toml has for them), else the known ones."""
+    if not named:
+        return list(known)
+    by_name = {guest.name: guest for guest in known}
+    return [by_name.get(name, Guest(name)) for name in (plain_text(n) for n in named) if name]
 
 
 def _published(metadata: dict[str, Any]) -> str:
-    if metadata.get("timestamp"):
-        return datetime.fromtimestamp(float(metadata["timestamp"]), tz=timezone.utc).isoformat(timespec="seconds")
+    try:
+        if metadata.get("timestamp"):
+            return datetime.fromtimestamp(float(metadata["timestamp"]), tz=timezone.utc).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError, OSError):
+        pass
     for key in ("release_date", "upload_date"):
         value = str(metadata.get(key) or "")
         if len(value) == 8 and value.isdigit():
-            return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+            try:
+                return datetime.strptime(value, "%Y%m%d").date().isoformat()
+            except ValueError:
+                continue
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _as_float(value: Any) -> float | None:
     try:
-        return float(value) if value is not None else None
+        number = float(value) if value is not None else None
     except (TypeError, ValueError):
         return None
+    return number if number is not None and 0 <= number < 1e7 else None

@@ -1,7 +1,8 @@
-"""The one module that talks to yt-dlp: list what a URL holds, download one entry's audio."""
+"""The one module that talks to yt-dlp: list what a URL holds, resolve and download one entry, keep the archive."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from sofacast.media.ffmpeg import ffmpeg_exe
 
 # (bytes done, bytes expected or None)
 DownloadProgress = Callable[[int, int | None], None]
+TIMEOUT_ENV = "SOFACAST_SOCKET_TIMEOUT"
 
 # Metadata an RSS item (a flat playlist entry) knows better than the media file it links to.
 _ENTRY_FIELDS = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
@@ -20,13 +22,16 @@ _ENTRY_FIELDS = ("title", "description", "timestamp", "upload_date", "release_da
 
 @dataclass(frozen=True)
 class RemoteEntry:
-    url: str
+    url: str  # as the source gives it: what sofacast records and shows
     metadata: dict[str, Any]
+    fetch_url: str = ""  # as yt-dlp wants it back (it may carry smuggled data such as the item's GUID)
 
 
 @dataclass(frozen=True)
-class Download:
-    path: Path | None  # None when the download archive says it was pulled before
+class Resolved:
+    """One entry's media as yt-dlp resolved it, before anything is downloaded."""
+
+    url: str
     info: dict[str, Any]
 
 
@@ -49,11 +54,25 @@ class _QuietLogger:
         self.errors.append(msg)
 
 
+def _timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get(TIMEOUT_ENV, "20")))
+    except ValueError:
+        return 20.0
+
+
 def _base_options() -> dict[str, Any]:
     return {
         "quiet": True, "no_warnings": True, "noprogress": True, "logger": _QuietLogger(),
-        "socket_timeout": 20, "retries": 2, "ffmpeg_location": ffmpeg_exe(), "noplaylist": False,
+        "socket_timeout": _timeout(), "retries": 2, "ffmpeg_location": ffmpeg_exe(), "noplaylist": False,
     }
+
+
+def plain_url(url: str) -> str:
+    """`url` without the data yt-dlp smuggles into its fragment (#__youtubedl_smuggle=…)."""
+    from yt_dlp.utils import unsmuggle_url
+
+    return unsmuggle_url(url)[0]
 
 
 def list_entries(source: str) -> list[RemoteEntry]:
@@ -71,16 +90,32 @@ def list_entries(source: str) -> list[RemoteEntry]:
         entries = [e for e in info.get("entries") or [] if e]
         if not entries:
             raise SourceError(f"{source} lists no episodes", "Check that the feed or playlist has items with media enclosures.")
-        return [RemoteEntry(url=e.get("url") or e.get("webpage_url"), metadata=_entry_metadata(e)) for e in entries]
-    return [RemoteEntry(url=source, metadata={})]
+        return [_entry(e) for e in entries]
+    return [RemoteEntry(url=source, metadata={}, fetch_url=source)]
 
 
-def _entry_metadata(entry: dict[str, Any]) -> dict[str, Any]:
-    return {key: entry[key] for key in _ENTRY_FIELDS if entry.get(key)}
+def _entry(entry: dict[str, Any]) -> RemoteEntry:
+    fetch = str(entry.get("url") or entry.get("webpage_url") or "")
+    metadata = {key: entry[key] for key in _ENTRY_FIELDS if entry.get(key)}
+    return RemoteEntry(url=plain_url(fetch), metadata=metadata, fetch_url=fetch)
 
 
-def download_audio(url: str, folder: Path, archive: Path, use_archive: bool, on_progress: DownloadProgress | None) -> Download:
-    """Download the best audio (or the whole file when only video exists) of one entry into `folder`."""
+def resolve(entry: RemoteEntry) -> Resolved:
+    """What the entry's URL holds (formats, metadata), without downloading it."""
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({**_base_options(), "format": "bestaudio/best", "noplaylist": True}) as ydl:
+        try:
+            info = ydl.extract_info(entry.fetch_url or entry.url, download=False, process=True)
+        except yt_dlp.utils.DownloadError as exc:
+            raise _source_error(entry.url, exc) from exc
+    if not info:
+        raise SourceError(f"no media found at {entry.url}", "Open the URL in a browser to check it plays.")
+    return Resolved(entry.url, info)
+
+
+def download(resolved: Resolved, folder: Path, on_progress: DownloadProgress | None) -> Path:
+    """Download the best audio (or the whole file when only video exists) into `folder`."""
     import yt_dlp
 
     def hook(status: dict[str, Any]) -> None:
@@ -88,29 +123,40 @@ def download_audio(url: str, folder: Path, archive: Path, use_archive: bool, on_
             total = status.get("total_bytes") or status.get("total_bytes_estimate")
             on_progress(int(status.get("downloaded_bytes") or 0), int(total) if total else None)
 
-    options = {
-        **_base_options(), "format": "bestaudio/best", "outtmpl": str(folder / "download.%(ext)s"),
-        "progress_hooks": [hook], "noplaylist": True,
-    }
-    archive_keeper = yt_dlp.YoutubeDL({**_base_options(), "download_archive": str(archive)})
+    options = {**_base_options(), "format": "bestaudio/best", "outtmpl": str(folder / "download.%(ext)s"),
+               "progress_hooks": [hook], "noplaylist": True, "paths": {"home": str(folder), "temp": str(folder)}}
     with yt_dlp.YoutubeDL(options) as ydl:
         try:
-            info = ydl.extract_info(url, download=False)
-            if use_archive and archive_keeper.in_download_archive(info):
-                return Download(None, info)
-            info = ydl.process_ie_result(info, download=True)
+            info = ydl.process_ie_result(dict(resolved.info), download=True)
         except yt_dlp.utils.DownloadError as exc:
-            raise _source_error(url, exc) from exc
+            raise _source_error(resolved.url, exc) from exc
     downloads = info.get("requested_downloads") or []
-    if not downloads or not Path(downloads[0]["filepath"]).is_file():
-        raise SourceError(f"yt-dlp downloaded nothing from {url}", "Open the URL in a browser to check it plays.")
-    if not archive_keeper.in_download_archive(info):
-        archive_keeper.record_download_archive(info)
-    return Download(Path(downloads[0]["filepath"]), info)
+    path = Path(downloads[0]["filepath"]) if downloads else None
+    if path is None or not path.is_file() or not path.resolve().is_relative_to(folder.resolve()):
+        raise SourceError(f"yt-dlp downloaded nothing from {resolved.url}", "Open the URL in a browser to check it plays.")
+    return path
+
+
+def in_archive(archive: Path, resolved: Resolved) -> bool:
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({**_base_options(), "download_archive": str(archive)}) as keeper:
+        return bool(keeper.in_download_archive(resolved.info))
+
+
+def record_in_archive(archive: Path, resolved: Resolved) -> None:
+    """Note an entry as pulled: only once its episode is in place, so a failed or killed pull is tried again."""
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL({**_base_options(), "download_archive": str(archive)}) as keeper:
+        if not keeper.in_download_archive(resolved.info):
+            keeper.record_download_archive(resolved.info)
 
 
 def _source_error(source: str, exc: Exception) -> SourceError:
+    source = plain_url(source)
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).replace("ERROR: ", "")
+    text = re.sub(r"#__youtubedl_smuggle=\S*", "", text)
     if "Unsupported URL" in text or "No video formats found" in text or "no suitable" in text.lower():
         return SourceError(f"no media found at {source}", "Point to a page with audio or video, a direct media link, or an RSS feed.")
     if re.search(r"HTTP Error 4\d\d", text):

@@ -5,14 +5,20 @@ built from; any command that searches first re-indexes what changed (and `transc
 refresh their episodes at once), so the index is safe to delete: it is rebuilt on the next search.
 Two FTS5 tables share the passages: `porter unicode61` for words and phrases (bm25 ranking), and
 `trigram` for substrings of names and partial words.
+
+Several commands may use the index at once. It runs in WAL mode: readers see the last committed
+state while a writer works, and every change (a re-index, a whole rebuild) is one `BEGIN IMMEDIATE`
+transaction, so writers queue behind each other (busy timeout) instead of failing.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +26,11 @@ from sofacast.errors import SofacastError
 from sofacast.search.passages import Passage, episode_passages
 from sofacast.workspace import EPISODE_FILE, Workspace
 
+log = logging.getLogger(__name__)
 INDEX_PATH = Path(".sofacast") / "search.sqlite"
 SCHEMA_VERSION = 1
+# How long a writer waits for another (a rebuild of a large catalogue takes tens of seconds).
+BUSY_SECONDS = 120.0
 SCHEMA = """
 CREATE TABLE passages (id INTEGER PRIMARY KEY, episode TEXT NOT NULL, episode_title TEXT, published TEXT,
     guests TEXT, speaker TEXT, question TEXT, question_index INTEGER, chunk TEXT, start REAL, end REAL, text TEXT);
@@ -92,63 +101,114 @@ def episode_stamps(workspace: Workspace) -> dict[str, str]:
     return stamps
 
 
+class IndexBusyError(SearchError):
+    """Another command holds the index for writing longer than we wait."""
+
+
 class SearchIndex:
     def __init__(self, workspace: Workspace, connection: sqlite3.Connection) -> None:
         self.workspace = workspace
         self.db = connection
 
     @classmethod
-    def open(cls, workspace: Workspace) -> SearchIndex:
+    def open(cls, workspace: Workspace, busy_seconds: float = BUSY_SECONDS) -> SearchIndex:
         path = workspace.root / INDEX_PATH
         path.parent.mkdir(parents=True, exist_ok=True)
+        connection = None
         try:
-            index = cls(workspace, sqlite3.connect(path))
-            if index._version() != SCHEMA_VERSION:
-                index._create()
-        except sqlite3.DatabaseError:
-            # Damaged or foreign: it is only derived data, so start afresh.
-            path.unlink(missing_ok=True)
-            index = cls(workspace, sqlite3.connect(path))
-            index._create()
+            connection = _connect(path, busy_seconds)
+            index = cls(workspace, connection)
+            index._ensure_schema()
+        except sqlite3.Error as exc:
+            if connection is not None:
+                connection.close()
+            if is_busy(exc):
+                raise IndexBusyError("the search index is busy: another command is rebuilding it",
+                                     "Run the command again when it has finished.") from None
+            # Damaged, or not ours at all: it is only derived data, so start afresh.
+            _discard(path)
+            index = cls(workspace, _connect(path, busy_seconds))
+            index._ensure_schema()
         return index
 
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent writers queue."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise IndexBusyError("the search index is busy: another command is writing it",
+                                     "Run the command again when it has finished.") from None
+            raise
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     def _version(self) -> int | None:
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        except sqlite3.OperationalError:
-            return None
-        return int(row[0]) if row else None
+            return int(row[0]) if row else None
+        except (sqlite3.OperationalError, ValueError, TypeError):
+            return None  # no meta table, another layout, or nonsense in it: not ours
+
+    def _ensure_schema(self) -> None:
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self._writing():
+            if self._version() != SCHEMA_VERSION:  # another process may have made it while we waited
+                self._create()
 
     def _create(self) -> None:
-        with self.db:
-            for table in ("passages_fts", "passages_trigram", "passages", "sources", "meta"):
-                self.db.execute(f"DROP TABLE IF EXISTS {table}")
-            self.db.executescript(SCHEMA)
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        """Drop whatever the file holds (another schema, an older version) and make ours; inside a transaction."""
+        objects = self.db.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+        virtual = [name for kind, name, sql in objects if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL")]
+        kinds = {name: kind for kind, name, _ in objects}
+        for name in virtual + [name for name, kind in kinds.items() if kind in ("view", "trigger", "table") and name not in virtual]:
+            quoted = name.replace('"', '""')
+            self.db.execute(f'DROP {kinds[name].upper()} IF EXISTS "{quoted}"')
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
 
     # -- keeping it in step with the files ------------------------------------------------
     def sync(self, slugs: Iterable[str] | None = None) -> list[str]:
         """Re-index the episodes (all, or the given ones) whose files changed; drop the ones gone. Returns re-indexed slugs."""
         current = episode_stamps(self.workspace)
         wanted = set(current) if slugs is None else set(slugs) & set(current)
+        if not self._stale(current, wanted, slugs is None):
+            return []
+        with self._writing():
+            return self._apply(current, wanted, slugs is None)
+
+    def _stale(self, current: dict[str, str], wanted: set[str], drop_gone: bool) -> bool:
+        stored = dict(self.db.execute("SELECT episode, stamp FROM sources").fetchall())
+        return any(stored.get(slug) != current[slug] for slug in wanted) or (drop_gone and bool(set(stored) - set(current)))
+
+    def _apply(self, current: dict[str, str], wanted: set[str], drop_gone: bool) -> list[str]:
+        # Read again inside the transaction: another command may have done part of the work meanwhile.
         stored = dict(self.db.execute("SELECT episode, stamp FROM sources").fetchall())
         changed = sorted(slug for slug in wanted if stored.get(slug) != current[slug])
-        gone = sorted(set(stored) - set(current)) if slugs is None else []
-        if not changed and not gone:
-            return []
-        with self.db:
-            for slug in gone + changed:
-                self._remove(slug)
-            for slug in changed:
-                self._add(slug, current[slug])
+        gone = sorted(set(stored) - set(current)) if drop_gone else []
+        for slug in gone + changed:
+            self._remove(slug)
+        for slug in changed:
+            self._add(slug, current[slug])
         return changed
 
     def rebuild(self) -> int:
-        self._create()
-        self.sync()
+        """Build the whole index again in one transaction: searches see the old one until it is done."""
+        current = episode_stamps(self.workspace)
+        with self._writing():
+            self._create()
+            self._apply(current, set(current), drop_gone=True)
         return self.count()
 
     def count(self) -> int:
@@ -163,8 +223,12 @@ class SearchIndex:
         self.db.execute("DELETE FROM sources WHERE episode = ?", (slug,))
 
     def _add(self, slug: str, stamp: str) -> None:
-        episode = self.workspace.load_episode(slug)
-        self.add_passages(episode_passages(self.workspace, episode))
+        try:
+            episode = self.workspace.load_episode(slug)
+        except SofacastError as exc:
+            log.warning("%s; its passages are left out of the search index until it is fixed", exc.problem)
+        else:
+            self.add_passages(episode_passages(self.workspace, episode))
         self.db.execute("INSERT INTO sources VALUES (?, ?)", (slug, stamp))
 
     def add_passages(self, passages: Sequence[Passage]) -> None:
@@ -195,6 +259,23 @@ class SearchIndex:
             raise SearchError(f"cannot read the query ({_plain(exc)})",
                               'Use words, "exact phrases", OR, NOT and prefix*; or --substring for part of a name.') from None
         return [_hit(row) for row in rows]
+
+
+def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
+    # Autocommit mode: transactions are begun explicitly (BEGIN IMMEDIATE), never implicitly by the driver.
+    db = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+def _discard(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _plain(exc: sqlite3.Error) -> str:
@@ -238,10 +319,10 @@ def _hit(row: tuple) -> Hit:
 def refresh(workspace: Workspace, slugs: Iterable[str]) -> None:
     """Bring the given episodes' entries up to date; the index is derived, so a failure here never fails the caller."""
     try:
-        index = SearchIndex.open(workspace)
+        index = SearchIndex.open(workspace, busy_seconds=5.0)
         try:
             index.sync(slugs)
         finally:
             index.close()
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError, SearchError):
         pass  # the next search re-indexes whatever is stale

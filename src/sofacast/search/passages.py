@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sofacast.records import Episode
+from sofacast.records import Episode, Transcript
+from sofacast.transcripts import chunks_or_none, transcript_or_none
 from sofacast.workspace import Workspace
 
 # A passage stops growing at a segment boundary past this many words, so a hit points near its words.
@@ -39,35 +39,32 @@ def _chunk_at(chunks: list[dict[str, Any]], moment: float) -> dict[str, Any] | N
     return found
 
 
-def build_passages(transcript: dict[str, Any], chunks: list[dict[str, Any]]) -> list[Passage]:
+def build_passages(transcript: Transcript, chunks: list[dict[str, Any]]) -> list[Passage]:
     passages: list[Passage] = []
     chunks = sorted(chunks, key=lambda c: c["start"])
-    for segment in transcript.get("segments", []):
-        text = segment.get("text", "").strip()
+    for segment in transcript.segments:
+        text = segment.text.strip()
         if not text:
             continue
-        chunk = _chunk_at(chunks, (segment["start"] + segment["end"]) / 2) or {}
-        speaker = segment.get("speaker") or ""
+        chunk = _chunk_at(chunks, (segment.start + segment.end) / 2) or {}
+        speaker = segment.speaker or ""
         key = (speaker, chunk.get("id", ""))
         last = passages[-1] if passages else None
         if last and (last.speaker, last.chunk) == key and len(last.text.split()) < MAX_WORDS:
             last.text = f"{last.text} {text}"
-            last.end = float(segment["end"])
+            last.end = segment.end
             continue
-        passages.append(Passage(transcript.get("episode", ""), speaker, chunk.get("question") or "", chunk.get("question_index"),
-                                chunk.get("id", ""), float(segment["start"]), float(segment["end"]), text))
+        passages.append(Passage(transcript.episode, speaker, chunk.get("question") or "", chunk.get("question_index"),
+                                chunk.get("id", ""), segment.start, segment.end, text))
     return passages
 
 
 def episode_passages(workspace: Workspace, episode: Episode) -> list[Passage]:
     """The passages of one episode from its files; none if it has no transcript yet."""
-    transcript_path = workspace.transcript_path(episode.slug)
-    if not transcript_path.is_file():
+    transcript = transcript_or_none(workspace, episode.slug, with_words=False)
+    if transcript is None:
         return []
-    transcript = json.loads(transcript_path.read_text("utf-8"))
-    chunks_path = workspace.transcript_path(episode.slug, ".chunks.json")
-    chunks = json.loads(chunks_path.read_text("utf-8")) if chunks_path.is_file() else []
-    passages = build_passages(transcript, chunks)
+    passages = build_passages(transcript, chunks_or_none(workspace, episode.slug) or [])
     for passage in passages:
         passage.episode = episode.slug
         passage.episode_title = episode.title

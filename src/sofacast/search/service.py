@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -9,9 +10,14 @@ from typing import Any
 from sofacast.audio.publish import podcast_mp3_path
 from sofacast.feed.settings import public_url
 from sofacast.records import Show
-from sofacast.search.index import Filters, Hit, SearchError, SearchIndex
+from sofacast.search.index import Filters, Hit, IndexBusyError, SearchError, SearchIndex
 from sofacast.search.query import QueryError, substring_pattern, to_fts
 from sofacast.workspace import Workspace
+
+log = logging.getLogger(__name__)
+MAX_LIMIT = 1000
+# A search waits this long for another command's write to the index, then reads what was committed before it.
+SYNC_WAIT_SECONDS = 3.0
 
 
 @dataclass
@@ -49,15 +55,20 @@ def audio_url(workspace: Workspace, show: Show, slug: str) -> str:
 
 
 def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Result]:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit {limit} is out of range", f"Give a number from 1 to {MAX_LIMIT}.")
     match = substring_pattern(query) if substring else to_fts(query)
     filters = Filters(filters.guest, filters.speaker, filters.episode, filters.question,
                       _check_date(filters.since, "--since"), _check_date(filters.until, "--until"))
     if filters.episode:
         workspace.load_episode(filters.episode)  # the usual "no episode X; known episodes: …" error
-    index = SearchIndex.open(workspace)
+    index = SearchIndex.open(workspace, busy_seconds=SYNC_WAIT_SECONDS)
     try:
-        index.sync()
+        waited = _sync_or_read_as_is(index)
         if index.count() == 0:
+            if waited:
+                raise SearchError("the search index is being built by another command",
+                                  "Search again when it has finished.")
             raise SearchError("the search index is empty: no episode has a transcript yet",
                               "Run 'sofacast transcribe --all' (and 'sofacast chunk --all'), then search again.")
         hits = index.search(match, filters, limit, substring)
@@ -72,6 +83,16 @@ def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: 
             urls[episode] = audio_url(workspace, show, episode)
         results.append(Result(hit, f"{urls[episode]}#t={int(hit.passage.start)}"))
     return results
+
+
+def _sync_or_read_as_is(index: SearchIndex) -> bool:
+    """Re-index what changed; if another command is writing the index, search what it held before. True if so."""
+    try:
+        index.sync()
+    except IndexBusyError:
+        log.warning("another command is updating the search index; these results are from before its changes")
+        return True
+    return False
 
 
 def rebuild_index(workspace: Workspace) -> int:

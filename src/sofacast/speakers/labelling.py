@@ -7,13 +7,11 @@ so an edited `speakers` table in episode.toml or a newly learned host voice appl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from sofacast.errors import WorkspaceError
 from sofacast.records import Episode, Segment, Show, SpeakerTurn, Transcript
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.diarize import Diarization
@@ -66,16 +64,8 @@ def _speech_seconds(turns: Sequence[SpeakerTurn]) -> dict[str, float]:
 
 
 def speakers_override(episode: Episode) -> dict[str, str]:
-    table = episode.extra.get("speakers", {})
-    where = f"episodes/{episode.slug}/episode.toml"
-    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in table.items()):
-        raise WorkspaceError(f"{where}: 'speakers' must map labels to names",
-                             'Write it as a table, e.g. [speakers] then S1 = "Elena Marsh".')
-    wrong = [key for key in table if not re.fullmatch(r"S\d+", key)]
-    if wrong:
-        raise WorkspaceError(f"{where}: '{wrong[0]}' in [speakers] is not a speaker label",
-                             f'Keys are labels such as S1 (see "speakers" in transcripts/{episode.slug}.json): S1 = "{wrong[0]}".')
-    return {key: name.strip() for key, name in table.items()}
+    """The episode's [speakers] table (label -> name), already checked by the schema."""
+    return {key: name.strip() for key, name in episode.extra.get("speakers", {}).items()}
 
 
 def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:

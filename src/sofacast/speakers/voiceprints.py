@@ -8,13 +8,15 @@ its contribution instead of counting it twice.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from sofacast import atomic
-from sofacast.errors import WorkspaceError
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "voiceprints.json"
 # Enough episodes to average out one bad microphone day; older ones are dropped.
@@ -27,26 +29,39 @@ class Contribution:
     embedding: np.ndarray
 
 
+EMBEDDING_SIZE = 256
+
+
+def _contribution(data: dict) -> Contribution:
+    seconds = float(data["seconds"])
+    embedding = np.asarray(data["embedding"], np.float32)
+    if embedding.shape != (EMBEDDING_SIZE,) or not np.isfinite(embedding).all() or not np.isfinite(seconds) or seconds <= 0:
+        raise ValueError("a voiceprint is not 256 finite numbers with a positive duration")
+    return Contribution(seconds, embedding)
+
+
 class Voiceprints:
-    def __init__(self, path: Path, people: dict[str, dict[str, Contribution]]) -> None:
+    def __init__(self, path: Path, people: dict[str, dict[str, Contribution]], damaged: bool = False) -> None:
         self.path = path
         self.people = people
+        self.damaged = damaged  # the file could not be read: it is kept aside before a new one is written
 
     @classmethod
     def load(cls, workspace_root: Path) -> Voiceprints:
         path = workspace_root / FILE_NAME
-        if not path.is_file():
-            return cls(path, {})
         try:
-            raw = json.loads(path.read_text("utf-8"))
+            raw = json.loads(path.read_bytes().decode("utf-8"))
             people = {
-                name: {slug: Contribution(float(c["seconds"]), np.asarray(c["embedding"], np.float32))
-                       for slug, c in entry["episodes"].items()}
+                str(name): {str(slug): _contribution(c) for slug, c in entry["episodes"].items()}
                 for name, entry in raw.get("people", {}).items()
             }
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise WorkspaceError(f"{path} is damaged ({exc})",
-                                 "Delete it; hosts are learned again from the next episodes they ask questions in.") from exc
+        except FileNotFoundError:
+            return cls(path, {})
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("%s cannot be read (%s); starting without remembered voices. It is kept in .sofacast/damaged/ "
+                        "when a new one is written; hosts are learned again as they ask questions",
+                        FILE_NAME, str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__)
+            return cls(path, {}, damaged=True)
         return cls(path, people)
 
     def voiceprint(self, name: str, excluding: str | None = None) -> np.ndarray | None:
@@ -82,4 +97,7 @@ class Voiceprints:
         text = json.dumps(data, indent=1) + "\n"
         if not self.people and not self.path.exists():
             return
+        if self.damaged and self.path.is_file():
+            atomic.keep_aside(self.path, self.path.parent)
+            self.damaged = False
         atomic.write_text_if_changed(self.path, text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,10 @@ from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, TranscribeOptions, load_engine
 from sofacast.transcribe.models import ModelSource, resolve_model, sha256_file
+from sofacast.transcripts import DamagedFile, read_transcript
 from sofacast.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 # Called with (seconds of audio done, total seconds, and a new description when the stage changes):
 # first while transcribing, then again while finding speakers.
@@ -153,11 +156,11 @@ class Transcriber:
         return sorted(per_side[0] + per_side[1], key=lambda segment: (segment.start, segment.end))
 
     def _existing(self, slug: str) -> Transcript | None:
-        path = self.workspace.transcript_path(slug)
         try:
-            return transcript_from_dict(json.loads(path.read_text("utf-8")))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or damaged: transcribe again
+            return read_transcript(self.workspace, slug)
+        except DamagedFile as damaged:
+            log.warning("%s; transcribing %s again", damaged, slug)
+            return None
 
     def _renderings_exist(self, slug: str) -> bool:
         return all(self.workspace.transcript_path(slug, suffix).is_file() for suffix in RENDERERS)
