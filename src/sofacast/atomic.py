@@ -163,7 +163,7 @@ def scratch_folder(near: Path) -> Iterator[Path]:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or faults.active("no-rename-exchange"):
         return False
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2

@@ -9,8 +9,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import click
 import typer
+
+try:  # typer 0.2x+ carries its own copy of click; older releases use click itself
+    from typer._click import exceptions as usage
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as usage  # type: ignore[no-redef]
 
 from sofacast import console
 from sofacast.errors import EpisodeFailures, SofacastError
@@ -322,14 +326,14 @@ def main() -> None:
     """The console script: like `app()`, but a usage mistake is one line too, not a box of help."""
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError as shown:
+    except getattr(usage, "NoArgsIsHelpError", ()) as shown:
         shown.show()
         sys.exit(2)
-    except click.UsageError as mistake:
+    except usage.UsageError as mistake:
         command = mistake.ctx.command_path if mistake.ctx else "sofacast"
         console.error(f"{mistake.format_message().rstrip('.')}. Run '{command} --help' to see what it takes")
         sys.exit(2)
-    except click.exceptions.Abort:
+    except (usage.Abort, KeyboardInterrupt):
         console.note("Interrupted.")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

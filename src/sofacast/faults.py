@@ -2,6 +2,7 @@
 
     SOFACAST_FAULT=pull:before-commit          SIGKILL the first time that point is reached
     SOFACAST_FAULT=atomic:before-rename@3      ... the third time
+    SOFACAST_FAULT=no-rename-exchange,...      behave as on a system without renameat2 (comma-separated)
 
 Unset (always, outside the tests), `checkpoint` is one dictionary lookup.
 """
@@ -15,13 +16,21 @@ ENV = "SOFACAST_FAULT"
 _reached: dict[str, int] = {}
 
 
+def _items() -> list[str]:
+    return [item for item in os.environ.get(ENV, "").split(",") if item]
+
+
+def active(flag: str) -> bool:
+    return flag in _items()
+
+
 def checkpoint(name: str) -> None:
-    spec = os.environ.get(ENV)
-    if not spec:
+    if ENV not in os.environ:
         return
-    point, _, nth = spec.partition("@")
-    if point != name:
-        return
-    _reached[name] = _reached.get(name, 0) + 1
-    if _reached[name] >= int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+    for item in _items():
+        point, _, nth = item.partition("@")
+        if point != name:
+            continue
+        _reached[name] = _reached.get(name, 0) + 1
+        if _reached[name] >= int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,12 +28,22 @@ class WorkspaceBusyError(SofacastError):
 
 
 def _holder(root: Path) -> str:
-    try:
-        owner = json.loads((root / OWNER_FILE).read_text("utf-8"))
-        since = time.strftime("%H:%M:%S", time.localtime(float(owner["since"])))
-        return f"'sofacast {owner['command']}' (pid {int(owner['pid'])}, since {since})"
-    except (OSError, ValueError, KeyError, TypeError):
-        return "another sofacast command"
+    # The holder writes who it is right after taking the lock: give it a moment to do so.
+    for _ in range(20):
+        try:
+            owner = json.loads((root / OWNER_FILE).read_text("utf-8"))
+            since = time.strftime("%H:%M:%S", time.localtime(float(owner["since"])))
+            return f"'sofacast {owner['command']}' (pid {int(owner['pid'])}, since {since})"
+        except (OSError, ValueError, KeyError, TypeError):
+            time.sleep(0.05)
+    return "another sofacast command"
+
+
+def _say_who_holds_it(root: Path, command: str) -> None:
+    owner = json.dumps({"command": command, "pid": os.getpid(), "since": time.time()})
+    partial = root / OWNER_FILE.with_name(f"lock.{os.getpid()}.json")
+    partial.write_text(owner, "utf-8")
+    os.replace(partial, root / OWNER_FILE)  # a waiting command never reads half of it
 
 
 @contextmanager
@@ -52,9 +61,8 @@ def workspace_lock(root: Path, command: str, wait: bool = True,
         if on_wait:
             on_wait(f"Waiting for {holder} to finish with {root}…")
         lock.acquire()
-    owner = {"command": command, "pid": os.getpid(), "since": time.time(), "argv": sys.argv[1:3]}
     try:
-        (root / OWNER_FILE).write_text(json.dumps(owner), "utf-8")
+        _say_who_holds_it(root, command)
         yield
     finally:
         (root / OWNER_FILE).unlink(missing_ok=True)

@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sofacast.errors import WorkspaceError
 
@@ -25,7 +25,15 @@ MAX_NUMBER = 1_000_000
 MAX_TEXT = 100_000
 
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
-Name = Annotated[str, Field(min_length=1, max_length=300, pattern=r"\S")]
+def _has_text(value: str) -> str:
+    from sofacast.sanitize import plain_text
+
+    if not plain_text(value):
+        raise ValueError("no text is left once markup and control characters are taken out")
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_has_text)]
 Seconds = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from text_unidecode import unidecode
 
 MAX_SLUG_LENGTH = 60
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def slugify(text: str, fallback: str = "episode") -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """An ASCII transliteration of `text` in any script: "Кибердипломатия" -> "kiberdiplomatiia"."""
+    ascii_text = unidecode(text[:1000])
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > MAX_SLUG_LENGTH:
         slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]

@@ -18,6 +18,7 @@ from sofacast.feed.settings import FeedSettings
 from sofacast.records import Show
 
 GENERATOR = "sofacast"
+UNTITLED = "Untitled"  # only when a title holds nothing but markup (the schema refuses that in sofacast.toml)
 
 
 @dataclass
@@ -55,8 +56,9 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
     fg = FeedGenerator()
     fg.load_extension("podcast")
     fg.register_extension("podcastindex", PodcastIndexExtension, PodcastIndexEntryExtension)
-    fg.title(plain_text(show.title))
-    fg.description(plain_text(show.description) or plain_text(show.title))
+    title = plain_text(show.title) or UNTITLED
+    fg.title(title)
+    fg.description(plain_text(show.description) or title)
     fg.link(href=settings.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=settings.show_page, rel="alternate")
     fg.language(show.language)
@@ -64,7 +66,7 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
     fg.author({"name": show.author or show.owner_name, "email": show.owner_email})
     fg.copyright(f"© {show.owner_name or show.author}")
     if image_url:
-        fg.image(url=image_url, title=plain_text(show.title), link=settings.show_page)
+        fg.image(url=image_url, title=title, link=settings.show_page)
     # The newest episode's date, not "now": rebuilding an unchanged show gives an identical file.
     newest = max((e.published for e in episodes), default=datetime(2000, 1, 1, tzinfo=UTC))
     fg.lastBuildDate(newest)
@@ -99,11 +101,11 @@ def _podcast_channel(extension: PodcastIndexExtension, show: Show, settings: Fee
 
 def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
     entry = fg.add_entry(order="append")
-    entry.title(plain_text(episode.title))
+    entry.title(plain_text(episode.title) or UNTITLED)
     entry.guid(episode.guid, permalink=False)
     entry.link(href=episode.link)
     entry.published(episode.published)
-    entry.description(plain_text(episode.summary) or plain_text(episode.title))
+    entry.description(plain_text(episode.summary) or plain_text(episode.title) or UNTITLED)
     entry.content(clean_html(episode.notes_html), type="CDATA")
     entry.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
     entry.podcast.itunes_duration(episode.duration)

@@ -22,7 +22,8 @@ def local_enclosure_sizes(workspace: Workspace, show: Show) -> dict[str, int]:
     """URL -> size of every audio file in episodes/, as the feed would link it."""
     sizes = {}
     for path in workspace.episodes_dir.glob("*/*"):
-        if path.suffix.lower() in AUDIO_TYPES and not path.name.startswith("."):
+        if path.suffix.lower() in AUDIO_TYPES and not path.name.startswith(".") and path.is_file() \
+                and path.resolve().is_relative_to(workspace.root):
             sizes[public_url(show, path, workspace.root)] = path.stat().st_size
     return sizes
 

@@ -50,9 +50,10 @@ def feed_settings(show: Show, root: Path) -> FeedSettings:
         raise WorkspaceError("sofacast.toml: base_url must be the http(s) address the workspace is served at",
                              'Set base_url = "https://example.org/show/".')
     base = base_url(show)
+    intro, outro = _local_file(root, table.get("intro"), "intro"), _local_file(root, table.get("outro"), "outro")
     audio = None if table.get("audio", "mp3") == "original" else AudioSettings(
         bitrate=table.get("bitrate", "96k"), channels=table.get("channels", 1), loudness=float(table.get("loudness", -16.0)),
-        intro=_local_file(root, table.get("intro"), "intro"), outro=_local_file(root, table.get("outro"), "outro"))
+        intro=intro, outro=outro)
     return FeedSettings(
         feed_url=base + "feeds/" + FEED_FILE, show_page=safe_url(table.get("link")) or base, locked=table.get("locked", True),
         guid=table.get("guid"), artwork=_local_file(root, table.get("artwork"), "artwork"), audio=audio,

@@ -82,7 +82,7 @@ def list_entries(source: str) -> list[RemoteEntry]:
     with yt_dlp.YoutubeDL({**_base_options(), "extract_flat": "in_playlist"}) as ydl:
         try:
             info = ydl.extract_info(source, download=False)
-        except yt_dlp.utils.DownloadError as exc:
+        except Exception as exc:  # noqa: BLE001 - yt-dlp reads hostile pages: whatever it raises is one line
             raise _source_error(source, exc) from exc
     if info is None:
         raise SourceError(f"no media found at {source}", "Point to a page with audio or video, a direct media link, or an RSS feed.")
@@ -107,7 +107,7 @@ def resolve(entry: RemoteEntry) -> Resolved:
     with yt_dlp.YoutubeDL({**_base_options(), "format": "bestaudio/best", "noplaylist": True}) as ydl:
         try:
             info = ydl.extract_info(entry.fetch_url or entry.url, download=False, process=True)
-        except yt_dlp.utils.DownloadError as exc:
+        except Exception as exc:  # noqa: BLE001 - see list_entries
             raise _source_error(entry.url, exc) from exc
     if not info:
         raise SourceError(f"no media found at {entry.url}", "Open the URL in a browser to check it plays.")
@@ -128,7 +128,7 @@ def download(resolved: Resolved, folder: Path, on_progress: DownloadProgress | N
     with yt_dlp.YoutubeDL(options) as ydl:
         try:
             info = ydl.process_ie_result(dict(resolved.info), download=True)
-        except yt_dlp.utils.DownloadError as exc:
+        except Exception as exc:  # noqa: BLE001 - see list_entries
             raise _source_error(resolved.url, exc) from exc
     downloads = info.get("requested_downloads") or []
     path = Path(downloads[0]["filepath"]) if downloads else None
@@ -162,7 +162,9 @@ def _source_error(source: str, exc: Exception) -> SourceError:
     if re.search(r"HTTP Error 4\d\d", text):
         status = re.search(r"HTTP Error (\d+)[^;:]*", text)
         return SourceError(f"{source} answered {status.group(0) if status else 'an HTTP error'}", "Check the URL is right and public.")
-    if re.search(r"Errno|urlopen error|timed out|Connection|resolve|Name or service", text):
+    if re.search(r"No connection adapters|Unsupported URL scheme|unsafe|file:// URLs", text):
+        return SourceError(f"{source} leads to something that is not an http(s) address", "Only http(s) media is pulled.")
+    if re.search(r"Errno|urlopen error|timed out|Connection|resolve|Name or service|Read timed out", text):
         return SourceError(f"cannot reach {source}", "Check the URL and your network connection, then try again.")
     first_line = text.strip().splitlines()[0] if text.strip() else "unknown error"
     return SourceError(f"cannot pull {source}: {first_line[:200]}", "Check the URL opens in a browser; update yt-dlp if the site changed.")

@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sofacast import faults
 from sofacast.errors import SofacastError
 from sofacast.search.passages import Passage, episode_passages
 from sofacast.workspace import EPISODE_FILE, Workspace
@@ -201,6 +203,7 @@ class SearchIndex:
             self._remove(slug)
         for slug in changed:
             self._add(slug, current[slug])
+            faults.checkpoint("index:adding")
         return changed
 
     def rebuild(self) -> int:
@@ -275,7 +278,11 @@ def is_busy(exc: sqlite3.Error) -> bool:
 
 def _discard(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        target = Path(f"{path}{suffix}")
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
 
 
 def _plain(exc: sqlite3.Error) -> str:
