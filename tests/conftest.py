@@ -47,6 +47,8 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     patch = pytest.MonkeyPatch()
     patch.setenv("SOFACAST_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     patch.delenv("SOFACAST_WORKSPACE", raising=False)
+    # An unexpected error is one line for a producer; in the tests it must stay a traceback, so that it fails them.
+    patch.setenv("SOFACAST_DEBUG", "1")
     yield
     patch.undo()
 

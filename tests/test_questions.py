@@ -1,5 +1,5 @@
-from sofacast.sanitize import html_to_text
 from sofacast.pull.questions import questions_from_description
+from sofacast.sanitize import html_to_text
 
 
 def test_bullets_and_numbers_ending_in_question_marks():

@@ -183,6 +183,12 @@ def replace_folder(staged: Path, final: Path) -> None:
     """Put the complete folder `staged` in place of `final` (which may not exist yet)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     staged.chmod(DIR_MODE)
+    if os.stat(staged).st_dev != os.stat(final.parent).st_dev:
+        # .sofacast/ is on another filesystem: bring the staged folder beside its place first (renames stay atomic).
+        beside = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))
+        beside.rmdir()
+        shutil.move(str(staged), str(beside))
+        staged = beside
     if not final.exists():
         os.rename(staged, final)  # fails rather than merging if someone created `final` meanwhile
         return

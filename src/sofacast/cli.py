@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -40,6 +41,7 @@ ModelOption = Annotated[str | None, typer.Option(help="Model name or path (defau
 NoWaitOption = Annotated[bool, typer.Option("--no-wait", help="If another command is writing the workspace, fail at once "
                                                               "instead of waiting for it.")]
 F = TypeVar("F", bound=Callable[..., Any])
+DEBUG_ENV = "SOFACAST_DEBUG"  # set: an unexpected error shows its traceback (the tests set it)
 
 
 def reports_errors(command: F) -> F:
@@ -65,6 +67,12 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             console.note("Interrupted. Files already written are complete; nothing half-written was kept.")
             raise typer.Exit(130) from None
+        except Exception as bug:  # a bug of ours: one line for the producer, the whole story on request
+            if os.environ.get(DEBUG_ENV):
+                raise
+            console.error(f"sofacast failed unexpectedly ({type(bug).__name__}: {str(bug)[:200]}). Files already written are "
+                          f"complete. This is a bug: run the command again with {DEBUG_ENV}=1 to see where, and report it")
+            raise typer.Exit(70) from None  # EX_SOFTWARE
 
     return wrapper  # type: ignore[return-value]
 
@@ -218,7 +226,7 @@ def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False, no_wait:
 def feed_line(result: Any, root: Path) -> str:
     state = "written" if result.written else "unchanged"
     kept = f"; kept as published before: {', '.join(result.kept)}" if result.kept else ""
-    return f"{result.path.relative_to(root)}: {len(result.episodes)} episodes, {state}{kept}"
+    return f"{result.path.relative_to(root)}: {len(result.episodes) + len(result.kept)} episodes, {state}{kept}"
 
 
 @app.command()
@@ -333,7 +341,7 @@ def main() -> None:
         command = mistake.ctx.command_path if mistake.ctx else "sofacast"
         console.error(f"{mistake.format_message().rstrip('.')}. Run '{command} --help' to see what it takes")
         sys.exit(2)
-    except (usage.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         console.note("Interrupted.")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)

@@ -75,7 +75,8 @@ class Bar:
 
     def update(self, done: float, total: float | None, description: str | None = None) -> None:
         if self._progress is not None and self._task is not None:
-            extra = {"description": description} if description else {}
+            # Descriptions name episodes (pulled titles): shown as text, never read as rich markup.
+            extra = {"description": escape(terminal_text(description))} if description else {}
             self._progress.update(self._task, completed=done, total=total, **extra)
 
 

@@ -53,10 +53,15 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
     """The caller holds the workspace lock. An episode that fails a stage is reported and the others go on."""
     report = PublishReport()
     tell = on_progress or (lambda done, total, what: None)
-    for result in pull(workspace, request.source, request.pull,
-                       on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
-        if result.status != "skipped":
-            (report.pulled if result.pulled else report.already_pulled).append(result.slug)
+    try:
+        for result in pull(workspace, request.source, request.pull,
+                           on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
+            if result.status != "skipped":
+                (report.pulled if result.pulled else report.already_pulled).append(result.slug)
+    except SofacastError as exc:
+        if not report.pulled + report.already_pulled:
+            raise
+        report.failures.append(("pull", exc))  # some items of a feed failed: the others are published
     faults.checkpoint("publish:pulled")
     transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
     for slug in report.pulled + report.already_pulled:
@@ -65,7 +70,7 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
         except SofacastError as exc:
             report.failures.append((slug, exc))
     result = write_feed(workspace, on_progress=lambda done, total, what: tell(done, total, what))
-    report.feed_written, report.feed_episodes, report.kept = result.written, len(result.episodes), result.kept
+    report.feed_written, report.feed_episodes, report.kept = result.written, len(result.episodes) + len(result.kept), result.kept
     report.failures += [(slug, exc) for slug, exc in result.failures if slug not in {s for s, _ in report.failures}]
     return report
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from html import unescape
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -34,9 +35,9 @@ MAX_DESCRIPTION_CHARS = 20_000
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
 # What an HTML parser would read as the start of a tag, comment or processing instruction, through its end.
-_TAG_LIKE = re.compile(r"<[A-Za-z/!?][^>]*(?:>|$)", re.S)
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?][^>]*(?:>|$)", re.DOTALL)
 # Elements whose content is code, not text: dropped with it.
-_CODE_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_CODE_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _URL_SAFE = "/?#[]@!$&*+,;=%~-._:"
 
 
@@ -88,6 +89,7 @@ def html_to_text(fragment: str | None) -> str:
     return _shorten(plain_text(text, keep_lines=True), MAX_DESCRIPTION_CHARS)
 
 
+@lru_cache(maxsize=65536)
 def safe_url(value: str | None, mailto: bool = False) -> str | None:
     """`value` as an absolute http(s) URL (or mailto: when allowed), percent-encoded; None when it is not one."""
     text = (value or "").strip()
@@ -123,8 +125,19 @@ def _keep_safe_links(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+def _clean_once(fragment: str) -> str:
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="noopener noreferrer", attribute_filter=_keep_safe_links)
+
+
 def clean_html(fragment: str | None) -> str:
     """HTML for show notes: the allow-list above, links to http(s)/mailto only, no controls."""
-    return nh3.clean(_strip_invisible(fragment or ""), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                     attribute_filter=_keep_safe_links)
+    cleaned = _clean_once(_strip_invisible(fragment or ""))
+    # Misnested input (an <a> inside an <a>) can serialize to HTML that parses differently the next time:
+    # clean until nothing changes, so that cleaning is idempotent.
+    for _ in range(4):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned

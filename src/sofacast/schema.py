@@ -24,7 +24,16 @@ LABEL = re.compile(r"S\d{1,3}")
 MAX_NUMBER = 1_000_000
 MAX_TEXT = 100_000
 
-Text = Annotated[str, Field(max_length=MAX_TEXT)]
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROLS.search(value):
+        raise ValueError("holds control characters")
+    return value
+
+
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_controls)]
 def _has_text(value: str) -> str:
     from sofacast.sanitize import plain_text
 
@@ -33,7 +42,7 @@ def _has_text(value: str) -> str:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_has_text)]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_no_controls), AfterValidator(_has_text)]
 Seconds = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
 
@@ -49,7 +58,7 @@ class Owner(_Table):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", value):
+        if value and not re.fullmatch(r"[^@\s<>\"\x00-\x1f\x7f-\x9f]+@[^@\s<>\"\x00-\x1f\x7f-\x9f]+\.[^@\s<>\"\x00-\x1f\x7f-\x9f]+", value):
             raise ValueError("not an email address")
         return value
 
@@ -134,7 +143,7 @@ class EpisodeFile(BaseModel):
     speakers: dict[str, Name] = {}
     chunks: list[ChunkEdit] | None = None
     draft: bool = False
-    guid: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s<>&\"']+$")] | None = None
+    guid: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s<>&\"'\x00-\x1f\x7f-\x9f]+$")] | None = None
     explicit: bool | None = None
 
     @field_validator("published")

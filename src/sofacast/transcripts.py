@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sofacast.formats.transcript_json import DamagedTranscriptError, transcript_from_dict
+from sofacast.formats.transcript_json import DamagedTranscriptError, finite_seconds, transcript_from_dict
 from sofacast.records import Transcript
 from sofacast.workspace import Workspace
 
@@ -83,7 +83,7 @@ def transcript_or_none(workspace: Workspace, slug: str, with_words: bool = True)
 
 
 def _time_ok(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+    return finite_seconds(value) is not None
 
 
 def _chunk_ok(chunk: Any) -> bool:
@@ -92,35 +92,39 @@ def _chunk_ok(chunk: Any) -> bool:
             and (chunk.get("question_index") is None or type(chunk.get("question_index")) is int))
 
 
-def chunks_or_none(workspace: Workspace, slug: str) -> list[dict[str, Any]] | None:
-    """The Q&A chunks as stored (a list of objects with finite start/end), or None (warning when damaged)."""
-    path = workspace.transcript_path(slug, CHUNKS_SUFFIX)
+def _valid_chunks(data: Any) -> list[dict[str, Any]] | None:
+    return data if isinstance(data, list) and all(_chunk_ok(chunk) for chunk in data) else None
+
+
+def _valid_chapters(data: Any) -> list[dict[str, Any]] | None:
+    chapters = data.get("chapters") if isinstance(data, dict) else None
+    ok = isinstance(chapters, list) and all(isinstance(c, dict) and _time_ok(c.get("startTime")) and isinstance(c.get("title"), str)
+                                            for c in chapters)
+    return chapters if ok else None
+
+
+def _derived(workspace: Workspace, slug: str, suffix: str, valid: Callable[[Any], Any], shape: str) -> Any:
+    """A file `chunk` makes, checked by `valid`; None when missing, or damaged (with a warning)."""
+    path = workspace.transcript_path(slug, suffix)
     remedy = f"Run 'sofacast chunk {slug}' to make it again."
     try:
         data = _json(path, remedy)
         if data is MISSING:
             return None
-        if not (isinstance(data, list) and all(_chunk_ok(chunk) for chunk in data)):
-            raise DamagedFile(path, "not a list of chunks with start and end times", remedy)
+        checked = valid(data)
+        if checked is None:
+            raise DamagedFile(path, f"not {shape}", remedy)
     except DamagedFile as damaged:
         warn(damaged)
         return None
-    return data
+    return checked
+
+
+def chunks_or_none(workspace: Workspace, slug: str) -> list[dict[str, Any]] | None:
+    """The Q&A chunks as stored (a list of objects with finite start/end), or None."""
+    return _derived(workspace, slug, CHUNKS_SUFFIX, _valid_chunks, "a list of chunks with start and end times")
 
 
 def chapters_or_none(workspace: Workspace, slug: str) -> list[dict[str, Any]] | None:
-    """The chapters (objects with a finite startTime and a title), or None (warning when damaged)."""
-    path = workspace.transcript_path(slug, CHAPTERS_SUFFIX)
-    remedy = f"Run 'sofacast chunk {slug}' to make it again."
-    try:
-        data = _json(path, remedy)
-        if data is MISSING:
-            return None
-        chapters = data.get("chapters") if isinstance(data, dict) else None
-        if not (isinstance(chapters, list) and all(isinstance(c, dict) and _time_ok(c.get("startTime"))
-                                                   and isinstance(c.get("title"), str) for c in chapters)):
-            raise DamagedFile(path, "not Podcasting 2.0 chapters", remedy)
-    except DamagedFile as damaged:
-        warn(damaged)
-        return None
-    return chapters
+    """The chapters (objects with a finite startTime and a title), or None."""
+    return _derived(workspace, slug, CHAPTERS_SUFFIX, _valid_chapters, "Podcasting 2.0 chapters")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+import tomlkit
 
 from sofacast import atomic
 from sofacast.errors import UnknownEpisodeError, WorkspaceError
@@ -47,6 +48,16 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise WorkspaceError(f"{path} is not valid TOML ({exc})", "Fix that line in a text editor and run the command again.") from exc
     except UnicodeDecodeError as exc:
         raise WorkspaceError(f"{path} is not UTF-8 text", "Save it as UTF-8 and run the command again.") from exc
+
+
+def edited_toml(text: str, data: dict[str, Any]) -> str:
+    """`text` (a producer's TOML) with only the values that differ from `data` changed: comments and layout stay."""
+    document = tomlkit.parse(text)
+    current = document.unwrap()
+    for key, value in data.items():
+        if _iso(current.get(key, None)) != _iso(value):
+            document[key] = value
+    return tomlkit.dumps(document)
 
 
 def write_toml(path: Path, data: dict[str, Any]) -> None:
@@ -124,6 +135,9 @@ class Workspace:
     def inside(self, path: Path, where: str, within: Path | None = None) -> Path:
         """`path` with every symlink resolved, if it lies inside the workspace (or `within`); else one clear error."""
         home = (within or self.root).resolve()
+        if not home.is_relative_to(self.root):
+            raise WorkspaceError(f"{where}: the folder {within} is a link to {home}, outside the workspace",
+                                 "Keep every episode's folder inside the workspace (move it in, or copy it instead of linking).")
         resolved = path.resolve()
         if not resolved.is_relative_to(home):
             shown = home.relative_to(self.root) if home != self.root else "the workspace"
@@ -139,15 +153,21 @@ class Workspace:
             entry.name for entry in self.episodes_dir.iterdir()
             if entry.is_dir() and not entry.name.startswith(".") and (entry / EPISODE_FILE).is_file()
         )
+        usable = []
         for name in found:
             if not is_valid_slug(name):
                 log.warning("episodes/%s: the folder name is not a usable slug (lowercase letters, digits and dashes, "
                             "at most 70 characters), so sofacast leaves it alone. Rename it, e.g. to %s",
                             name[:80], slugify(name))
-        return [name for name in found if is_valid_slug(name)]
+            else:
+                usable.append(name)
+        return usable
 
     def load_episode(self, slug: str) -> Episode:
         path = self.episode_dir(slug) / EPISODE_FILE
+        if is_valid_slug(slug) and not self.episode_dir(slug).resolve().is_relative_to(self.root):
+            raise WorkspaceError(f"episodes/{slug} is a link to {self.episode_dir(slug).resolve()}, outside the workspace",
+                                 "Move the folder into episodes/ instead of linking it; sofacast only reads and writes inside the workspace.")
         if not is_valid_slug(slug) or not path.is_file():
             known = ", ".join(self.slugs()) or "none yet"
             raise UnknownEpisodeError(
@@ -159,8 +179,14 @@ class Workspace:
     def episodes(self) -> list[Episode]:
         return [self.load_episode(slug) for slug in self.slugs()]
 
-    def save_episode(self, episode: Episode, folder: Path | None = None) -> None:
-        write_toml((folder or self.episode_dir(episode.slug)) / EPISODE_FILE, episode_to_dict(episode))
+    def save_episode(self, episode: Episode, folder: Path | None = None, edit: Path | None = None) -> None:
+        """Write the episode's episode.toml (into `folder`); with `edit`, as changes to that file, keeping its comments."""
+        target = (folder or self.episode_dir(episode.slug)) / EPISODE_FILE
+        data = episode_to_dict(episode)
+        if edit is not None and edit.is_file():
+            atomic.write_text(target, edited_toml(edit.read_text("utf-8"), data))
+        else:
+            write_toml(target, data)
 
     def select(self, slugs: list[str], all_episodes: bool) -> list[str]:
         """The slugs a command should work on: the ones named, or every episode with --all."""
@@ -191,9 +217,11 @@ def sweep_leftovers(root: Path) -> None:
     shutil.rmtree(root / "episodes" / ".downloads", ignore_errors=True)
     folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes"]
     if (root / "episodes").is_dir():
-        folders += [p for p in (root / "episodes").iterdir() if p.is_dir() and not p.name.startswith(".")]
+        folders += [p for p in (root / "episodes").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
     for folder in folders:
-        for entry in folder.iterdir() if folder.is_dir() else []:
+        for entry in folder.iterdir() if folder.is_dir() and not folder.is_symlink() else []:
+            if entry.is_symlink():
+                continue
             if entry.is_file() and _LEFTOVER_FILE.match(entry.name):
                 entry.unlink(missing_ok=True)
             elif entry.is_dir() and _LEFTOVER_DIR.match(entry.name) and _only_scratch(entry):
@@ -204,7 +232,7 @@ def _only_scratch(folder: Path) -> bool:
     """A staging or scratch folder of an older run: a hidden .partial folder, or a tmp folder with only a WAV."""
     if folder.name.endswith(".partial"):
         return True
-    return all(entry.name == "programme.wav" for entry in folder.iterdir())
+    return [entry.name for entry in folder.iterdir()] == ["programme.wav"]
 
 
 def episode_from_dict(slug: str, data: dict[str, Any], path: str) -> Episode:
@@ -219,7 +247,7 @@ def episode_from_dict(slug: str, data: dict[str, Any], path: str) -> Episode:
     )
 
 
-def _iso(value: str | date | datetime) -> str:
+def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 

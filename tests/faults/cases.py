@@ -103,6 +103,13 @@ def _foreign_index(root: Path) -> None:
         db.execute("CREATE VIEW passages_episode AS SELECT 1")
 
 
+def _link_folder_outside(root: Path) -> None:
+    folder = root / "episodes" / SLUG
+    elsewhere = root.parent / "outside" / SLUG
+    folder.rename(elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+
+
 def _outside_image(root: Path) -> Path:
     image = root.parent / "outside" / "art.png"
     image.write_bytes((root / "artwork.png").read_bytes())
@@ -153,6 +160,8 @@ CASES: list[Case] = [
     show("feed.related", -1, "refused"), show("feed.related", 10**9, "refused"), show("feed.previous", True, "refused"),
     show("feed.audio", "flac", "refused"), show("feed.locked", "yes", "refused"), show("feed.guid", "not-a-uuid", "refused"),
     show("unknown_key", 1, "refused", "unknown setting 'unknown_key'"),
+    show("owner.name", "Elena\x01", "refused"), show("categories", ["Technology\x01"], "refused"),
+    show("owner.email", "producer\x0b@example.org", "refused"),
     show("image_url", "javascript:alert(1)", "ok"), show("feed.link", "javascript:alert(1)", "ok"),
     Case("sofacast.toml:artwork-symlink-outside", _both(_symlink("artwork.png", _outside_image)), "refused", "points outside the workspace"),
     Case("sofacast.toml:artwork-truncated-png", _write("artwork.png", b"\x89PNG\r\n\x1a\n\x00\x00"), "refused", "artwork.png is not a PNG or JPEG"),
@@ -191,6 +200,10 @@ CASES: list[Case] = [
     episode("chunks", [{"start": 3, "question": 99}], "ok"),
     episode("draft", "yes", "episode"), episode("guid", 5, "episode"), episode("guid", "", "episode"), episode("guid", SCRIPT, "episode"),
     episode("explicit", "yes", "episode"), episode("my_own_notes", "kept as they are", "ok"),
+    episode("guid", "70baa818-a659-5003-acaf-6f0c788e8bb9", "episode", "is already the GUID of episode capacity-building"),
+    episode("title", "Norms\x01", "episode"), episode("duration", 1e7, "ok"),
+    episode("questions", ["<img src=x onerror=alert(1)>Why do states agree to voluntary norms for cyberspace at all?"], "ok"),
+    Case("episodes:folder-linked-outside", lambda root: _link_folder_outside(root), "episode", "is a link to"),
     Case("episode.toml:syntax-error", _write(EPISODE, 'title = "unterminated\n'), "episode", "is not valid TOML"),
     Case("episode.toml:not-utf8", _write(EPISODE, b'title = "\xff"\n'), "episode", "episode.toml"),
     Case("episode.toml:empty", _write(EPISODE, ""), "episode", f"{EPISODE}: title is missing"),
@@ -207,28 +220,34 @@ CASES: list[Case] = [
                          ("string-start", '{"segments": [{"start": "x", "end": 1, "text": "x"}]}'),
                          ("words-not-list", '{"segments": [{"start": 1, "end": 2, "text": "x", "words": 5}]}'),
                          ("huge-number", '{"segments": [{"start": 1e400, "end": 2, "text": "x"}]}'),
+                         ("huge-integer", '{"duration": 1' + "0" * 400 + ', "segments": []}'),
                          ("deep-nesting", "[" * 100_000 + "]" * 100_000)]],
     Case("transcript:hostile-episode-field", _replace(f"transcripts/{SLUG}.json", f'"episode": "{SLUG}"', '"episode": "../../outside/x"'), "ok"),
     Case("transcript:script-in-text", _replace(f"transcripts/{SLUG}.json", '"text": "', '"text": "<script>alert(1)</script>'), "ok"),
     *[Case(f"chunks:{name}", _write(f"transcripts/{SLUG}.chunks.json", data), "ok")
       for name, data in [("truncated", '[{"start": 1'), ("null", "null"), ("nan", '[{"start": NaN, "end": 1}]'),
-                         ("no-end", '[{"start": 1}]'), ("object", '{"a": 1}')]],
+                         ("no-end", '[{"start": 1}]'), ("object", '{"a": 1}'),
+                         ("huge-integer", '[{"start": 1' + "0" * 400 + ', "end": 1}]')]],
     *[Case(f"chapters:{name}", _write(f"transcripts/{SLUG}.chapters.json", data), "warn", f"{SLUG}.chapters.json cannot be read")
       for name, data in [("truncated", '{"chapters": [{'), ("chapters-number", '{"chapters": 5}'),
                          ("string-time", '{"chapters": [{"startTime": "x", "title": "t"}]}'), ("list", "[]"),
-                         ("number-title", '{"chapters": [{"startTime": 0, "title": 5}]}')]],
+                         ("number-title", '{"chapters": [{"startTime": 0, "title": 5}]}'),
+                         ("huge-integer", '{"chapters": [{"startTime": 1' + "0" * 400 + ', "title": "t"}]}')]],
     Case("chapters:script-in-title", _write(f"transcripts/{SLUG}.chapters.json",
                                             '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "<script>alert(1)</script>Intro"}]}'), "ok"),
     *[Case(f"guids.json:{name}", _write("feeds/guids.json", data), "warn", "GUIDs were read back from feed.xml")
       for name, data in [("list", "[]"), ("null", "null"), ("truncated", '{"podcast": "'), ("not-utf8", b"\xff\xfe"),
-                         ("episodes-number", '{"episodes": 5}'), ("podcast-number", '{"podcast": 5}')]],
+                         ("episodes-number", '{"episodes": 5}'), ("podcast-number", '{"podcast": 5}'),
+                         ("deep-nesting", "[" * 100_000 + "]" * 100_000)]],
     Case("guids.json:missing", lambda root: (root / "feeds" / "guids.json").unlink(), "warn", "guids.json is missing"),
     Case("guids.json:damaged-and-no-feed", _both(_write("feeds/guids.json", "[]"), lambda root: (root / "feeds" / "feed.xml").unlink()),
          "refused", "guids.json is damaged"),
     Case("feed.xml:garbage", _write("feeds/feed.xml", b"\x00garbage<rss"), "ok"),
     *[Case(f"voiceprints.json:{name}", _write("voiceprints.json", data), "ok")
       for name, data in [("list", "[]"), ("truncated", '{"people": {'),
-                         ("wrong-size", '{"people": {"A": {"episodes": {"x": {"seconds": 1, "embedding": [1, 2]}}}}}')]],
+                         ("wrong-size", '{"people": {"A": {"episodes": {"x": {"seconds": 1, "embedding": [1, 2]}}}}}'),
+                         ("deep-nesting", "[" * 100_000 + "]" * 100_000),
+                         ("huge-integer", '{"people": {"A": {"episodes": {"x": {"seconds": 1' + "0" * 400 + ', "embedding": []}}}}}')]],
     Case("index:foreign-schema", _foreign_index, "ok"),
     Case("index:garbage", _write(".sofacast/search.sqlite", b"not a database at all" * 100), "ok"),
     Case("index:a-directory", lambda root: (root / ".sofacast" / "search.sqlite").mkdir(parents=True, exist_ok=True), "ok"),

@@ -28,7 +28,7 @@ def measured(figure: str, amount: int = 1) -> None:
     SUITE[figure] += amount
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ARG001
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if SUITE:
         terminalreporter.section("fault suite: what was tried")
         for figure, count in sorted(SUITE.items()):

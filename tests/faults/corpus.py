@@ -68,6 +68,9 @@ def write_corpus(folder: Path, base: str, outside_secret: Path) -> list[Source]:
         "markup-only-title": (_rss(_item(base, f"<![CDATA[{SCRIPT}]]>")), True),
         # yt-dlp's own RSS reading raises on this date, so the feed is refused in one line (until sofacast reads feeds itself).
         "nonsense-dates": (_rss(_item(base, "Dates", date="Mon, 02 Feb 99999 99:99:99 GMT")), False),
+        # No <guid>, so yt-dlp smuggles nothing; the enclosure brings its own broken smuggle fragment.
+        "malformed-smuggle-fragment": (_rss(f"<item><title>Smuggled</title><enclosure url='{base}/media/clip.mp3#__youtubedl_smuggle=notjson' "
+                                            "type='audio/mpeg' length='1'/></item>" + _item(base, "Plain", guid="g9")), True),
         "one-good-one-bad": (_rss(_item(base, "Good one") + _item(base, "Bad one", enclosure=f"{base}/media/garbage.mp3", guid="g2")), True),
         "xml-bomb": (_rss(_item(base, "&lol9;"), head='<!DOCTYPE r [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
                           + "".join(f'<!ENTITY lol{n} "' + f"&lol{n - 1};" * 10 + '">' for n in range(2, 10)) + "]>"), False),
@@ -79,7 +82,7 @@ def write_corpus(folder: Path, base: str, outside_secret: Path) -> list[Source]:
         "empty-document": (b"", False),
     }
     pages: dict[str, tuple[str, bool]] = {
-        "page-script-title": (_page(f"&lt;script&gt;alert(1)&lt;/script&gt; Page", head='<meta property="og:title" content="&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; Og">'
+        "page-script-title": (_page("&lt;script&gt;alert(1)&lt;/script&gt; Page", head='<meta property="og:title" content="&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; Og">'
                                     '<meta property="og:description" content="&lt;img src=x onerror=alert(1)&gt; • Why &lt;b&gt;?">'), True),
         "page-escape-sequences": (_page("Esc \x1b[2J\x1b]0;pwned\x07 title \u202eevil"), True),
         "page-javascript-audio": (_page("Js audio", audio="javascript:alert(1)"), False),

@@ -7,6 +7,7 @@ parsed by lxml, and the text of the feed's fields that apps may render as HTML p
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +91,29 @@ def vtt_problems(text: str) -> list[str]:
     return found
 
 
+def srt_problems(text: str) -> list[str]:
+    """SubRip players read <i>, <b>, <u> and <font …> tags: a published SRT holds none."""
+    return [f"<{tag[:40]}> in SubRip" for tag in re.findall(r"<([A-Za-z/][^>]*)>", text)]
+
+
+def json_text_problems(document: str, keys: tuple[str, ...]) -> list[str]:
+    """Markup in the fields apps show as text: chapter titles, transcript bodies and speakers."""
+    found = []
+
+    def visit(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in keys and isinstance(inner, str) and _TAG_START.search(inner):
+                    found.append(f"{key} holds markup: {inner[:60]!r}")
+                visit(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                visit(inner)
+
+    visit(json.loads(document))
+    return found
+
+
 def workspace_problems(root: Path) -> list[str]:
     """Every executable thing in every output a listener or a browser could load from the workspace."""
     problems: list[str] = []
@@ -106,4 +130,8 @@ def workspace_problems(root: Path) -> list[str]:
             problems += [f"{where}: {p}" for p in feed_problems(text)]
         elif path.suffix == ".vtt":
             problems += [f"{where}: {p}" for p in vtt_problems(text.decode("utf-8"))]
+        elif path.suffix == ".srt":
+            problems += [f"{where}: {p}" for p in srt_problems(text.decode("utf-8"))]
+        elif path.name.endswith((".chapters.json", ".transcript.json")):
+            problems += [f"{where}: {p}" for p in json_text_problems(text.decode("utf-8"), ("title", "body", "speaker"))]
     return problems

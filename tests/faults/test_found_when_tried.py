@@ -79,7 +79,7 @@ def test_a_javascript_guest_link_is_dropped_everywhere_and_reported_by_validate(
     feed = (show / "feeds" / "feed.xml").read_text()
     assert "javascript:" not in feed and "javascript:" not in (show / "episodes" / SLUG / "shownotes.md").read_text()
     assert "javascript:" not in (show / "episodes" / SLUG / "shownotes.html").read_text()
-    item_of_it = [i for i in etree.fromstring(feed.encode()).iter("item") if SLUG in i.find("enclosure").get("url")][0]
+    item_of_it = next(i for i in etree.fromstring(feed.encode()).iter("item") if SLUG in i.find("enclosure").get("url"))
     person = item_of_it.xpath("podcast:person[text()='Tomas Okafor']", namespaces=NS)
     assert person and "href" not in person[0].attrib
     report = cli("validate", "-w", show)

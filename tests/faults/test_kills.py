@@ -112,7 +112,7 @@ def test_a_killed_repull_keeps_the_episode_and_every_edit(show: Path, fault: str
     data = tomllib.loads(toml.read_text())
     assert data["title"].startswith("Edited: ") and data["speakers"] == {"S1": "Elena Marsh"}
     assert (show / "episodes" / SLUG / "my-notes.txt").read_text() == "the producer's own file"
-    assert f"Edited: Norms" in (show / "feeds" / "feed.xml").read_text()
+    assert "Edited: Norms" in (show / "feeds" / "feed.xml").read_text()
 
 
 @pytest.mark.parametrize("fault", ["pull:downloaded", "pull:before-commit", "pull:before-archive"])

@@ -70,11 +70,16 @@ def write_tags(path: Path, tags: EpisodeTags, audio_fingerprint: str) -> None:
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Chapters")]))
         for element_id, mark in zip(ids, tags.chapters, strict=True):
-            id3.add(CHAP(element_id=element_id, start_time=int(mark.start * 1000), end_time=int(mark.end * 1000),
+            id3.add(CHAP(element_id=element_id, start_time=_millis(mark.start), end_time=_millis(mark.end),
                          sub_frames=[TIT2(encoding=3, text=mark.title)]))
     id3.add(TXXX(encoding=3, desc=AUDIO_KEY, text=audio_fingerprint))
     id3.add(TXXX(encoding=3, desc=TAGS_KEY, text=tags.digest()))
     id3.save(path, v2_version=3)
+
+
+def _millis(seconds: float) -> int:
+    # CHAP times are 32-bit milliseconds (49.7 days); a longer time can only be a mistake, so it is clamped.
+    return max(0, min(int(seconds * 1000), 2**32 - 2))
 
 
 def audio_seconds(path: Path) -> float | None:

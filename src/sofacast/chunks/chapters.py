@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sofacast.records import Chunk
+from sofacast.sanitize import plain_text
 
 VERSION = "1.2.0"
 INTRO_TITLE = "Introduction"
@@ -14,8 +15,8 @@ MAX_TITLE_CHARS = 120
 
 
 def _title(chunk: Chunk) -> str | None:
-    if chunk.question:
-        text = " ".join(chunk.question.split())
+    if plain_text(chunk.question):
+        text = plain_text(chunk.question)  # apps show chapter titles as text; a notes question may hold markup
         return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     if chunk.id.endswith("-intro"):
         return INTRO_TITLE

@@ -17,7 +17,6 @@ from sofacast.transcripts import CHAPTERS_SUFFIX, CHUNKS_SUFFIX, DamagedFile, re
 from sofacast.workspace import Workspace
 
 
-
 @dataclass
 class ChunkResult:
     slug: str

@@ -13,9 +13,9 @@ from feedgen.feed import FeedGenerator
 
 from sofacast.feed.apple import split_category
 from sofacast.feed.podcast_index import Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
-from sofacast.sanitize import clean_html, plain_text, safe_url
 from sofacast.feed.settings import FeedSettings
 from sofacast.records import Show
+from sofacast.sanitize import clean_html, plain_text, safe_url
 
 GENERATOR = "sofacast"
 UNTITLED = "Untitled"  # only when a title holds nothing but markup (the schema refuses that in sofacast.toml)
@@ -63,8 +63,8 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
     fg.link(href=settings.show_page, rel="alternate")
     fg.language(show.language)
     fg.generator(GENERATOR)
-    fg.author({"name": show.author or show.owner_name, "email": show.owner_email})
-    fg.copyright(f"© {show.owner_name or show.author}")
+    fg.author({"name": plain_text(show.author or show.owner_name), "email": plain_text(show.owner_email)})
+    fg.copyright(f"© {plain_text(show.owner_name or show.author)}")
     if image_url:
         fg.image(url=image_url, title=title, link=settings.show_page)
     # The newest episode's date, not "now": rebuilding an unchanged show gives an identical file.
@@ -81,19 +81,19 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
 def _itunes_channel(fg: FeedGenerator, show: Show, image_url: str) -> None:
     podcast = fg.podcast
     podcast.itunes_author(plain_text(show.author or show.owner_name))
-    podcast.itunes_owner(name=plain_text(show.owner_name or show.author), email=show.owner_email)
+    podcast.itunes_owner(name=plain_text(show.owner_name or show.author), email=plain_text(show.owner_email))
     podcast.itunes_summary(plain_text(show.description))
     podcast.itunes_type("episodic")
     if image_url:
         podcast.itunes_image(image_url)
     podcast.itunes_category([{"cat": parent, "sub": sub} if sub else {"cat": parent}
-                             for parent, sub in map(split_category, show.categories)])
+                             for parent, sub in map(split_category, map(plain_text, show.categories))])
 
 
 def _podcast_channel(extension: PodcastIndexExtension, show: Show, settings: FeedSettings, guid: str) -> None:
     extension.guid = guid
     extension.locked = settings.locked
-    extension.locked_owner = show.owner_email
+    extension.locked_owner = plain_text(show.owner_email)
     extension.explicit = show.explicit
     extension.show_page = settings.show_page
     extension.people = [Person(plain_text(host), "host") for host in show.hosts]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -59,6 +60,8 @@ def workspace_findings(workspace: Workspace) -> list[Finding]:
         for number, guest in enumerate(episode.guests):
             findings += _dropped_link(where, f"guests[{number}].url", guest.url)
         findings += _dropped_link(where, "thumbnail", episode.thumbnail)
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", episode.source_url) and not re.match(r"^[A-Za-z]:[\\/]", episode.source_url):
+            findings += _dropped_link(where, "source_url", episode.source_url)  # a URL, not a local path
     return findings
 
 

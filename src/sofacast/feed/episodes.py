@@ -67,7 +67,7 @@ def published_files(context: EpisodeContext, episode: Episode, offset: float, ch
     """Transcript and chapter URLs; with an intro clip the times shift, so shifted copies go to feeds/."""
     ws, slug = context.workspace, episode.slug
     links, chapters_url = [], ""
-    transcript = transcript_or_none(ws, slug)
+    transcript = transcript_or_none(ws, slug, with_words=bool(offset))  # words only matter when shifted
     if transcript is not None and offset:
         transcript = shift_transcript(transcript, offset)
     for suffix, (mime, rel) in TRANSCRIPT_LINKS.items():

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from sofacast import atomic
-from sofacast.errors import WorkspaceError
+from sofacast.errors import FeedError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class GuidLedger:
             data = json.loads(path.read_bytes().decode("utf-8"))
         except FileNotFoundError:
             return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=None)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=str(exc).splitlines()[0][:120] or type(exc).__name__)
         podcast, episodes = (data.get("podcast"), data.get("episodes", {})) if isinstance(data, dict) else (None, None)
         if not (podcast is None or isinstance(podcast, str)) or not isinstance(episodes, dict) \
@@ -68,10 +68,21 @@ class GuidLedger:
     def episode_guid(self, slug: str, fixed: str | None = None) -> str:
         """The episode's GUID: `fixed` (from episode.toml) if given, else the one first handed out."""
         if fixed:
+            holder = next((other for other, guid in self.episodes.items() if guid == fixed and other != slug), None)
+            if holder:
+                raise FeedError(f"episode {slug}: guid: {fixed} is already the GUID of episode {holder}",
+                                "Every episode needs a GUID of its own: remove guid from this episode.toml, or pin another.")
             self.episodes[slug] = fixed
         elif slug not in self.episodes:
             self.episodes[slug] = str(uuid.uuid5(uuid.UUID(self.podcast or str(PODCAST_NAMESPACE)), slug))
         return self.episodes[slug]
+
+    def forget_changes(self, slug: str, before: str | None) -> None:
+        """Undo what handing out `slug`'s GUID changed (its episode could not be published after all)."""
+        if before is None:
+            self.episodes.pop(slug, None)
+        else:
+            self.episodes[slug] = before
 
     def save(self) -> None:
         data = {"podcast": self.podcast, "episodes": dict(sorted(self.episodes.items()))}

@@ -113,7 +113,7 @@ def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = Non
     show = workspace.show()
     settings = feed_settings(show, workspace.root)
     ledger = GuidLedger.load(workspace.feeds_dir)
-    known_podcast_guid = ledger.podcast
+    known_podcast_guid, known_guids = ledger.podcast, dict(ledger.episodes)
     podcast_guid = ledger.show_guid(settings.feed_url, settings.guid)
     episodes, failures = episodes_in_feed(workspace)
     published = _publish_each(workspace, show, settings, ledger, episodes, failures, on_progress)
@@ -125,6 +125,9 @@ def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = Non
         raise _refuse(channel, feed_path(workspace))
     if items:  # an episode whose item breaks a rule is left out like any other failed episode
         failures += [(slug, _as_failure(found)) for slug, found in items.items()]
+        for episode in published:
+            if episode.slug in items:
+                ledger.forget_changes(episode.slug, known_guids.get(episode.slug))
         published = [episode for episode in published if episode.slug not in items]
         document = build_feed(show, settings, podcast_guid, image_url, published)
     document, kept = _keep_earlier_items(workspace, document, ledger, failures, expected)
@@ -146,10 +149,12 @@ def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledg
         previous = [links[slug] for slug in reversed(earlier[-settings.previous:])] if settings.previous else []
         related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms))
                    for r in index.related(episode.slug, earlier, limit=settings.related)] if settings.related else []
-        guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))
+        before = ledger.episodes.get(episode.slug)
         try:
+            guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))
             published.append(publish_episode(context, episode, guid, previous, related))
         except SofacastError as exc:
+            ledger.forget_changes(episode.slug, before)  # an episode that failed changes no GUID
             failures.append((episode.slug, exc))
     return published
 

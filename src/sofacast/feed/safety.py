@@ -54,7 +54,7 @@ def html_problems(fragment: str) -> Iterator[str]:
                 yield f"has an event handler ({key})"
             elif key in HTML_URL_ATTRIBUTES and safe_url(value, mailto=True) is None:
                 yield f"links to {_short(value)}: only http(s) and mailto links are allowed"
-            elif key == "style" and re.search(r"expression\s*\(|javascript:|url\s*\(", value, re.I):
+            elif key == "style" and re.search(r"expression\s*\(|javascript:|url\s*\(", value, re.IGNORECASE):
                 yield "has a style attribute that loads or runs something"
 
 

@@ -26,6 +26,7 @@ NS = {"itunes": ITUNES, "podcast": NAMESPACE, "atom": "http://www.w3.org/2005/At
 TRANSCRIPT_TYPES = {"text/vtt", "application/x-subrip", "application/srt", "application/json", "text/plain", "text/html"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://[^\s]+$")
+_WHOLE = re.compile(r"[0-9]{1,15}")  # ASCII digits: "²".isdigit() is true, int("²") fails
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
         url, length, kind = enclosure.get("url", ""), enclosure.get("length", ""), enclosure.get("type", "")
         if not _URL.match(url):
             yield bad("enclosure", f"url must be http(s), got {url!r}")
-        if not length.isdigit() or int(length) <= 0:
+        if not _WHOLE.fullmatch(length) or int(length) <= 0:
             yield bad("enclosure", f"length must be the file's size in bytes, got {length!r}")
         elif url in expected.enclosure_sizes and int(length) != expected.enclosure_sizes[url]:
             yield bad("enclosure", f"length {length} differs from the file's {expected.enclosure_sizes[url]} bytes")
@@ -188,7 +189,7 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
     except (TypeError, ValueError):
         yield bad("pubDate", f"{_text(item, 'pubDate')!r} is not an RFC 2822 date")
     duration = _text(item, "itunes:duration")
-    if not duration.isdigit():
+    if not _WHOLE.fullmatch(duration):
         yield bad("itunes:duration", f"must be whole seconds, got {duration!r}")
     if not _text(item, "content:encoded"):
         yield bad("content:encoded", "missing show notes")
@@ -201,7 +202,7 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
             yield bad("podcast:chapters", f"needs an http(s) url and type {CHAPTERS_TYPE}")
     for name in ("podcast:season", "podcast:episode", "itunes:episode", "itunes:season"):
         value = _text(item, name)
-        if value and not (value.isdigit() and int(value) > 0):
+        if value and not (_WHOLE.fullmatch(value) and int(value) > 0):
             yield bad(name, f"must be a positive whole number, got {value!r}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from sofacast.records import Transcript
+from sofacast.sanitize import plain_text
 
 VERSION = "1.0.0"
 
@@ -17,8 +18,8 @@ VERSION = "1.0.0"
 def render_podcast_json(transcript: Transcript) -> str:
     segments = []
     for segment in transcript.segments:
-        item = {"startTime": round(segment.start, 3), "endTime": round(segment.end, 3), "body": segment.text.strip()}
-        if segment.speaker:
-            item = {"speaker": segment.speaker, **item}
+        item = {"startTime": round(segment.start, 3), "endTime": round(segment.end, 3), "body": plain_text(segment.text)}
+        if plain_text(segment.speaker):
+            item = {"speaker": plain_text(segment.speaker), **item}
         segments.append(item)
     return json.dumps({"version": VERSION, "segments": segments}, ensure_ascii=False, indent=1) + "\n"

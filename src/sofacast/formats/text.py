@@ -2,12 +2,13 @@
 
 from sofacast.formats.timestamps import short_clock
 from sofacast.records import Transcript
+from sofacast.sanitize import plain_text
 
 
 def render_text(transcript: Transcript) -> str:
     paragraphs: list[tuple[float, str | None, list[str]]] = []
     for segment in transcript.segments:
-        text = segment.text.strip()
+        text = plain_text(segment.text)
         if not text:
             continue
         if paragraphs and paragraphs[-1][1] == segment.speaker:
@@ -16,6 +17,6 @@ def render_text(transcript: Transcript) -> str:
             paragraphs.append((segment.start, segment.speaker, [text]))
     lines = []
     for start, speaker, texts in paragraphs:
-        who = f" {speaker}:" if speaker else ""
+        who = f" {plain_text(speaker)}:" if plain_text(speaker) else ""
         lines.append(f"[{short_clock(start)}]{who} {' '.join(texts)}")
     return "\n\n".join(lines) + "\n"

@@ -43,10 +43,22 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
     }
 
 
+def finite_seconds(value: Any) -> float | None:
+    """`value` as seconds if it is a finite, non-negative number (a 400-digit integer is not), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
 def _seconds(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise DamagedTranscriptError(f"{what} is {value!r}, not a time in seconds")
-    return float(value)
+    seconds = finite_seconds(value)
+    if seconds is None:
+        raise DamagedTranscriptError(f"{what} is {str(value)[:40]}, not a time in seconds")
+    return seconds
 
 
 def _text(value: Any, what: str, optional: bool = False) -> Any:
@@ -65,8 +77,8 @@ def _table(value: Any, what: str) -> dict[str, Any]:
 
 def _word(data: Any) -> Word:
     data = _table(data, "a word")
-    probability = data.get("probability", 1.0)
-    if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not math.isfinite(probability):
+    probability = finite_seconds(data.get("probability", 1.0))
+    if probability is None:
         probability = 1.0
     return Word(_seconds(data.get("start"), "a word's start"), _seconds(data.get("end"), "a word's end"),
                 _text(data.get("word"), "a word"), float(probability))

@@ -198,7 +198,7 @@ def measure_loudness(path: Path, target_lufs: float = -16.0, true_peak: float = 
     import json
 
     values = json.loads(found.group(0))
-    number = lambda key: float(values[key]) if values[key] not in ("-inf", "inf") else -99.0  # noqa: E731
+    number = lambda key: float(values[key]) if values[key] not in ("-inf", "inf") else -99.0
     return Loudness(number("input_i"), number("input_tp"), number("input_lra"), number("input_thresh"), number("target_offset"))
 
 

@@ -12,16 +12,21 @@ by one pull at a time.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
+import tomllib
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sofacast import atomic, faults
-from sofacast.errors import MediaError, SourceError
+from sofacast.errors import MediaError, SofacastError, SourceError
+from sofacast.feed.guids import GuidLedger
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
 from sofacast.pull.questions import questions_from_description
@@ -30,6 +35,7 @@ from sofacast.sanitize import html_to_text, plain_text, safe_url, title_text
 from sofacast.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify, unique_slug
 from sofacast.workspace import EPISODE_FILE, Workspace
 
+log = logging.getLogger(__name__)
 ARCHIVE_FILE = ".yt-dlp-archive.txt"
 # (label, bytes done, bytes expected or None)
 PullProgress = Callable[[str, int, int | None], None]
@@ -70,20 +76,52 @@ class _Catalogue:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.episodes = {episode.slug: episode for episode in workspace.episodes()}
+        self.episodes: dict[str, Episode] = {}
+        self.numbers: set[int] = set()
+        for slug in workspace.slugs():
+            try:
+                self.episodes[slug] = workspace.load_episode(slug)
+            except SofacastError as exc:  # one broken episode.toml does not stop a pull; its number stays taken
+                log.warning("%s (pulling goes on without it)", exc.one_line().rstrip("."))
+                self.numbers.add(_raw_number(workspace.episode_dir(slug) / EPISODE_FILE))
+        self.folders = {p.name for p in workspace.episodes_dir.iterdir()} if workspace.episodes_dir.is_dir() else set()
+        self.retired = set(_published_slugs(workspace)) - self.folders  # published once, since deleted
 
     def by_source(self, source_url: str) -> Episode | None:
-        for episode in self.episodes.values():
-            if episode.source_url == source_url and episode.media and (self.workspace.episode_dir(episode.slug) / episode.media).is_file():
-                return episode
-        return None
+        return next((episode for episode in self.episodes.values() if episode.source_url == source_url), None)
+
+    def has_media(self, episode: Episode) -> bool:
+        return bool(episode.media) and (self.workspace.episode_dir(episode.slug) / episode.media).is_file()
 
     def next_number(self) -> int:
-        return max((e.number for e in self.episodes.values() if e.number), default=0) + 1
+        return max(self.numbers | {e.number for e in self.episodes.values() if e.number}, default=0) + 1
 
     def add(self, result: PullResult) -> PullResult:
-        self.episodes[result.slug] = result.episode
+        if result.slug:
+            self.episodes[result.slug] = result.episode
+            self.folders.add(result.slug)
         return result
+
+
+def _raw_number(path: Path) -> int:
+    """The number an unreadable episode.toml gives its episode, as far as it can be read at all."""
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return 0
+    try:
+        number = tomllib.loads(text).get("number")
+    except tomllib.TOMLDecodeError:
+        found = re.search(r"^number\s*=\s*([0-9]{1,6})\s*(?:#.*)?$", text, re.MULTILINE)
+        number = int(found.group(1)) if found else 0
+    return number if isinstance(number, int) and not isinstance(number, bool) and 0 < number < 10**6 else 0
+
+
+def _published_slugs(workspace: Workspace) -> list[str]:
+    try:
+        return list(GuidLedger.load(workspace.feeds_dir).episodes)
+    except SofacastError:
+        return []
 
 
 def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: PullProgress | None = None) -> Iterator[PullResult]:
@@ -132,7 +170,8 @@ def _pull_local(catalogue: _Catalogue, path: Path, options: PullOptions) -> Pull
     if not path.is_file():
         raise SourceError(f"{path} is neither a file nor a URL", "Check the path, or give a full URL starting with https://.")
     source_url = _portable_path(catalogue.workspace, path)
-    if (done := catalogue.by_source(source_url)) and not options.force:
+    done = catalogue.by_source(source_url)
+    if done and catalogue.has_media(done) and not options.force:
         return PullResult(done.slug, "already", done)
     media = _Media(path, ffmpeg.check_playable(path), move=False)  # refuses what does not play before anything is written
     metadata = {"title": path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
@@ -154,7 +193,8 @@ def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullO
     if safe_url(entry.url) is None:
         raise SourceError(f"{plain_text(entry.url)[:120] or 'an item without a link'} is not an http(s) link",
                           "Only http(s) media is pulled from feeds and pages.")
-    if (done := catalogue.by_source(entry.url)) and not options.force:
+    done = catalogue.by_source(entry.url)
+    if done and catalogue.has_media(done) and not options.force:
         return PullResult(done.slug, "already", done)
     resolved = ytdlp.resolve(entry)
     archive = workspace.episodes_dir / ARCHIVE_FILE
@@ -187,15 +227,22 @@ def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], sour
     workspace = catalogue.workspace
     slug = _choose_slug(catalogue, options, title_text(metadata.get("title")) or "episode", replacing)
     final = workspace.episode_dir(slug)
-    previous = replacing or catalogue.episodes.get(slug)
+    if final.is_symlink() or (final.exists() and not final.resolve().is_relative_to(workspace.root)):
+        raise SourceError(f"episodes/{slug} is a link to a folder elsewhere, so it is not replaced",
+                          "Move the folder into episodes/ instead of linking it, or choose another --slug.")
+    previous = catalogue.episodes.get(slug)  # only ever the episode in the folder being replaced
     with atomic.scratch_folder(workspace.root) as scratch:
         staging = scratch / slug
         staging.mkdir()
         if final.is_dir():
-            _carry_over(final, staging, keep_out={EPISODE_FILE, previous.media if previous else ""})
+            _carry_over(final, staging, keep_out={EPISODE_FILE, *_own_media(previous)})
         stored = _store_audio(media, staging / slug)
         episode = _episode(catalogue, slug, metadata, source_url, stored, media.info.duration, options, previous)
-        workspace.save_episode(episode, staging)
+        if previous is None and slug in catalogue.retired:
+            episode.extra["guid"] = str(uuid.uuid4())
+            log.warning("episodes/%s: an episode published before had this slug; the new one gets a GUID of its own "
+                        "so podcast apps do not take it for the old one", slug)
+        workspace.save_episode(episode, staging, edit=final / EPISODE_FILE)
         faults.checkpoint("pull:before-commit")
         try:
             atomic.replace_folder(staging, final)
@@ -204,6 +251,14 @@ def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], sour
                               "Check that nothing else is writing to episodes/, then pull again.") from exc
     faults.checkpoint("pull:after-commit")
     return PullResult(slug, "pulled", episode)
+
+
+def _own_media(previous: Episode | None) -> set[str]:
+    """The old media file, when it is one sofacast stored (<slug>.<ext>): the new one takes its place.
+    A file of the producer's own that episode.toml pointed at stays in the folder."""
+    if previous is None or not previous.media or Path(previous.media).stem != previous.slug:
+        return set()
+    return {previous.media}
 
 
 def _carry_over(folder: Path, staging: Path, keep_out: set[str]) -> None:
@@ -236,15 +291,15 @@ def _store_audio(media: _Media, stem: Path) -> Path:
 
 def _choose_slug(catalogue: _Catalogue, options: PullOptions, title: str, replacing: Episode | None) -> str:
     if options.slug:
-        taken = options.slug in catalogue.episodes and (replacing is None or replacing.slug != options.slug)
-        if (taken or (catalogue.workspace.episode_dir(options.slug).exists() and replacing is None)) and not options.force:
+        holds_it = replacing is not None and replacing.slug == options.slug
+        if options.slug in catalogue.folders and not holds_it and not options.force:
             raise SourceError(f"episode '{options.slug}' already exists with other media",
                               "Choose another --slug, or pass --force to replace its media.")
         return options.slug
     if replacing:
         return replacing.slug
-    taken = set(catalogue.episodes) | {p.name for p in catalogue.workspace.episodes_dir.glob("*")}
-    return unique_slug(slugify(options.title or title), taken)
+    # Slugs of episodes published once and since deleted stay retired: their GUIDs are known to apps.
+    return unique_slug(slugify(options.title or title), set(catalogue.episodes) | catalogue.folders | catalogue.retired)
 
 
 def _episode(catalogue: _Catalogue, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
@@ -281,7 +336,7 @@ def _guests(named: list[str], known: list[Guest]) -> list[Guest]:
 def _published(metadata: dict[str, Any]) -> str:
     try:
         if metadata.get("timestamp"):
-            return datetime.fromtimestamp(float(metadata["timestamp"]), tz=timezone.utc).isoformat(timespec="seconds")
+            return datetime.fromtimestamp(float(metadata["timestamp"]), tz=UTC).isoformat(timespec="seconds")
     except (TypeError, ValueError, OverflowError, OSError):
         pass
     for key in ("release_date", "upload_date"):
@@ -291,7 +346,7 @@ def _published(metadata: dict[str, Any]) -> str:
                 return datetime.strptime(value, "%Y%m%d").date().isoformat()
             except ValueError:
                 continue
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _as_float(value: Any) -> float | None:

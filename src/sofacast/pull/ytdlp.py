@@ -69,10 +69,8 @@ def _base_options() -> dict[str, Any]:
 
 
 def plain_url(url: str) -> str:
-    """`url` without the data yt-dlp smuggles into its fragment (#__youtubedl_smuggle=…)."""
-    from yt_dlp.utils import unsmuggle_url
-
-    return unsmuggle_url(url)[0]
+    """`url` without the data yt-dlp smuggles into its fragment (#__youtubedl_smuggle=…), however malformed."""
+    return re.sub(r"#__youtubedl_smuggle=.*$", "", url, flags=re.DOTALL)
 
 
 def list_entries(source: str) -> list[RemoteEntry]:
@@ -82,7 +80,7 @@ def list_entries(source: str) -> list[RemoteEntry]:
     with yt_dlp.YoutubeDL({**_base_options(), "extract_flat": "in_playlist"}) as ydl:
         try:
             info = ydl.extract_info(source, download=False)
-        except Exception as exc:  # noqa: BLE001 - yt-dlp reads hostile pages: whatever it raises is one line
+        except Exception as exc:  # yt-dlp reads hostile pages: whatever it raises becomes one line
             raise _source_error(source, exc) from exc
     if info is None:
         raise SourceError(f"no media found at {source}", "Point to a page with audio or video, a direct media link, or an RSS feed.")
@@ -107,7 +105,7 @@ def resolve(entry: RemoteEntry) -> Resolved:
     with yt_dlp.YoutubeDL({**_base_options(), "format": "bestaudio/best", "noplaylist": True}) as ydl:
         try:
             info = ydl.extract_info(entry.fetch_url or entry.url, download=False, process=True)
-        except Exception as exc:  # noqa: BLE001 - see list_entries
+        except Exception as exc:  # as in list_entries
             raise _source_error(entry.url, exc) from exc
     if not info:
         raise SourceError(f"no media found at {entry.url}", "Open the URL in a browser to check it plays.")
@@ -128,7 +126,7 @@ def download(resolved: Resolved, folder: Path, on_progress: DownloadProgress | N
     with yt_dlp.YoutubeDL(options) as ydl:
         try:
             info = ydl.process_ie_result(dict(resolved.info), download=True)
-        except Exception as exc:  # noqa: BLE001 - see list_entries
+        except Exception as exc:  # as in list_entries
             raise _source_error(resolved.url, exc) from exc
     downloads = info.get("requested_downloads") or []
     path = Path(downloads[0]["filepath"]) if downloads else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -127,6 +128,9 @@ class SearchIndex:
             if is_busy(exc):
                 raise IndexBusyError("the search index is busy: another command is rebuilding it",
                                      "Run the command again when it has finished.") from None
+            if not (_damaged(exc) or path.is_dir()):
+                raise SearchError(f"cannot open the search index {INDEX_PATH} ({exc})",
+                                  "Check that the workspace folder is writable, then run the command again.") from None
             # Damaged, or not ours at all: it is only derived data, so start afresh.
             _discard(path)
             index = cls(workspace, _connect(path, busy_seconds))
@@ -272,6 +276,12 @@ def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
     return db
 
 
+def _damaged(exc: sqlite3.Error) -> bool:
+    """Errors that say the file is not a (usable) index of ours, rather than that it is in use or unreachable."""
+    text = str(exc).lower()
+    return any(sign in text for sign in ("not a database", "malformed", "no such module", "corrupt", "vtable constructor"))
+
+
 def is_busy(exc: sqlite3.Error) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
@@ -310,7 +320,7 @@ _FILTERS = {
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     conditions = [(*_FILTERS[name], value) for name, value in vars(filters).items() if value and name in _FILTERS]
     if filters.question:
-        by_number = filters.question.isdigit()
+        by_number = re.fullmatch(r"[0-9]{1,6}", filters.question) is not None
         conditions.append(("p.question_index = ?", int, filters.question) if by_number
                           else ("p.question LIKE ?", _like, filters.question))
     return "".join(f" AND {sql}" for sql, _, _ in conditions), [bind(value) for _, bind, value in conditions]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
+from sofacast.console import terminal_text
 from sofacast.formats.timestamps import short_clock
 from sofacast.search.service import Result
 
@@ -20,7 +21,7 @@ def highlighted(snippet: str) -> Text:
     """The snippet with the matched words in bold (FTS5 marks them with \\x02 ... \\x03)."""
     text = Text()
     for index, piece in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
-        text.append(piece, style="bold yellow" if index % 2 else "")
+        text.append(terminal_text(piece, one_line=False), style="bold yellow" if index % 2 else "")
     return text
 
 
@@ -43,5 +44,7 @@ def hits_table(results: Sequence[Result]) -> Table:
         passage = result.hit.passage
         where = Text(passage.episode + "\n")
         where.append(f"{short_clock(passage.start)}–{short_clock(passage.end)}", style=f"link {result.link}")
-        table.add_row(where, passage.speaker, passage.question or _part(passage.chunk), highlighted(result.hit.snippet))
+        # Text cells: what transcripts say is shown as it is, never read as rich markup or terminal codes.
+        table.add_row(where, Text(terminal_text(passage.speaker)), Text(terminal_text(passage.question or _part(passage.chunk))),
+                      highlighted(result.hit.snippet))
     return table

@@ -34,6 +34,7 @@ class TopicIndex:
     def __init__(self, documents: dict[str, str], ignore: set[str] = frozenset()) -> None:
         """`ignore`: words that say nothing about topic here (the show's title, the names of its people)."""
         self.slugs = list(documents)
+        self.rows = {slug: row for row, slug in enumerate(self.slugs)}
         spellings: dict[str, Counter[str]] = {}
         counts = []
         for text in documents.values():
@@ -64,14 +65,13 @@ class TopicIndex:
 
     def related(self, slug: str, candidates: Sequence[str], limit: int = 3, terms: int = 3) -> list[Related]:
         """The `limit` candidates closest to `slug`, most similar first, each with its top shared terms."""
-        row = self.slugs.index(slug)
-        scored = sorted(((float(self.similarity[row, self.slugs.index(c)]), c) for c in candidates if c != slug),
-                        reverse=True)
+        row = self.rows[slug]
+        scored = sorted(((float(self.similarity[row, self.rows[c]]), c) for c in candidates if c != slug), reverse=True)
         found = []
         for similarity, other in scored[:limit]:
             if similarity < MIN_SIMILARITY:
                 break
-            contribution = self.vectors[row] * self.vectors[self.slugs.index(other)]
+            contribution = self.vectors[row] * self.vectors[self.rows[other]]
             top = [self.shown[i] for i in np.argsort(-contribution)[:terms] if contribution[i] > 0]
             found.append(Related(other, round(similarity, 3), tuple(top)))
         return found

@@ -57,7 +57,7 @@ class Voiceprints:
             }
         except FileNotFoundError:
             return cls(path, {})
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
             log.warning("%s cannot be read (%s); starting without remembered voices. It is kept in .sofacast/damaged/ "
                         "when a new one is written; hosts are learned again as they ask questions",
                         FILE_NAME, str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__)
