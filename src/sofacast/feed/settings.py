@@ -68,8 +68,9 @@ def base_url(show: Show) -> str:
 
 
 def public_url(show: Show, path: Path, root: Path) -> str:
-    """The address of a workspace file, served under base_url."""
-    if not path.resolve().is_relative_to(root.resolve()):
+    """The address of a workspace file, served under base_url. `root` is the workspace's resolved root."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
         raise WorkspaceError(f"{path} lies outside the workspace, so it has no address under base_url",
                              "Keep the files a feed links inside the workspace.")
-    return base_url(show) + "/".join(quote(part) for part in path.resolve().relative_to(root.resolve()).parts)
+    return base_url(show) + "/".join(quote(part) for part in resolved.relative_to(root).parts)

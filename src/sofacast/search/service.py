@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from sofacast.audio.publish import podcast_mp3_path
-from sofacast.feed.settings import public_url
+from sofacast.feed.settings import base_url
 from sofacast.records import Show
 from sofacast.search.index import Filters, Hit, IndexBusyError, SearchError, SearchIndex
 from sofacast.search.query import QueryError, substring_pattern, to_fts
@@ -47,11 +48,12 @@ def _check_date(value: str | None, option: str) -> str | None:
 
 def audio_url(workspace: Workspace, show: Show, slug: str) -> str:
     """Where the episode's published audio is (the podcast MP3 when there is one)."""
-    media = workspace.media_path(workspace.load_episode(slug))
+    episode = workspace.load_episode(slug)
+    # A link, not a file to open: the path as the feed names it (feed and pull keep media inside its folder).
+    media = workspace.episode_dir(slug) / episode.media
     audio = podcast_mp3_path(media) if podcast_mp3_path(media).is_file() else media
-    if not show.base_url:
-        return str(audio.relative_to(workspace.root))
-    return public_url(show, audio, workspace.root)
+    relative = audio.relative_to(workspace.root)
+    return base_url(show) + "/".join(quote(part) for part in relative.parts) if show.base_url else str(relative)
 
 
 def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Result]:
