@@ -86,9 +86,10 @@ def _word(data: Any) -> Word:
 
 def _segment(data: Any, with_words: bool) -> Segment:
     data = _table(data, "a segment")
-    words = data.get("words", []) if with_words else []
-    if not isinstance(words, list):
+    words = data.get("words", [])
+    if not isinstance(words, list):  # checked even when the words are not read: the file is damaged either way
         raise DamagedTranscriptError("a segment's words are not a list")
+    words = words if with_words else []
     index = data.get("id", 0)
     return Segment(
         id=index if isinstance(index, int) and not isinstance(index, bool) else 0,
