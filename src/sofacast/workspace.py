@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import tomllib
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ import tomlkit
 
 from sofacast import atomic
 from sofacast.errors import UnknownEpisodeError, WorkspaceError
+from sofacast.leftovers import sweep
 from sofacast.lock import workspace_lock
 from sofacast.records import Episode, Guest, Show
 from sofacast.schema import EpisodeFile, check_episode, check_show
@@ -89,7 +89,7 @@ class Workspace:
         with workspace_lock(self.root, command, wait, on_wait):
             for slug in atomic.recover_stranded(self.episodes_dir) if self.episodes_dir.is_dir() else []:
                 log.warning("episodes/%s: put back in place (an earlier run was interrupted while replacing it)", slug)
-            sweep_leftovers(self.root)
+            sweep(self.root)
             try:
                 yield
             finally:
@@ -197,42 +197,6 @@ class Workspace:
         for slug in slugs:
             self.load_episode(slug)  # raises a helpful error for an unknown slug
         return list(dict.fromkeys(slugs))
-
-
-# Temporary files that interrupted runs of older sofacast versions left in published folders.
-_LEFTOVER_FILE = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp(?:\.mp3)?$")
-_LEFTOVER_DIR = re.compile(r"^(?:\..+\.[A-Za-z0-9_]{8}\.partial|tmp[A-Za-z0-9_]{8})$")
-
-
-def sweep_leftovers(root: Path) -> None:
-    """Remove temporary files of runs that were killed: .sofacast/tmp/ and what older versions left elsewhere.
-
-    Called with the workspace lock held, so no other command is using any of them.
-    """
-    scratch = root / atomic.SCRATCH
-    if scratch.is_dir():
-        for entry in scratch.iterdir():
-            if entry.name != atomic.process_folder_name():
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
-    shutil.rmtree(root / "episodes" / ".downloads", ignore_errors=True)
-    folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes"]
-    if (root / "episodes").is_dir():
-        folders += [p for p in (root / "episodes").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
-    for folder in folders:
-        for entry in folder.iterdir() if folder.is_dir() and not folder.is_symlink() else []:
-            if entry.is_symlink():
-                continue
-            if entry.is_file() and _LEFTOVER_FILE.match(entry.name):
-                entry.unlink(missing_ok=True)
-            elif entry.is_dir() and _LEFTOVER_DIR.match(entry.name) and _only_scratch(entry):
-                shutil.rmtree(entry, ignore_errors=True)
-
-
-def _only_scratch(folder: Path) -> bool:
-    """A staging or scratch folder of an older run: a hidden .partial folder, or a tmp folder with only a WAV."""
-    if folder.name.endswith(".partial"):
-        return True
-    return [entry.name for entry in folder.iterdir()] == ["programme.wav"]
 
 
 def episode_from_dict(slug: str, data: dict[str, Any], path: str) -> Episode:

@@ -198,9 +198,11 @@ def test_leftovers_of_killed_runs_of_older_versions_are_swept(show: Path, cli) -
     (show / "episodes" / ".downloads" / "tmpxyz").mkdir(parents=True)
     (show / "transcripts" / f".{SLUG}.json.q1w2e3r4.tmp").write_text("{")
     (show / ".sofacast" / "tmp" / "99999999").mkdir(parents=True)
+    (show / ".sofacast" / "lock.99999999.json").write_text('{"command": "pull"')
     (folder / "notes-of-mine.tmp.txt").write_text("a producer's file that only looks like a temp file")
     assert cli("feed", "-w", show).exit_code == 0
     assert leftovers(show) == ["episodes/norms-in-cyberspace/notes-of-mine.tmp.txt"]
+    assert not (show / ".sofacast" / "lock.99999999.json").exists()
     measured("found-when-tried cases reproduced")
 
 
