@@ -1,7 +1,7 @@
 """Speaker and chunk benchmark: diarization error rate (DER, collar 0.25 s) and Q&A chunk accuracy.
 
 DER is measured on synthesized interviews (two and three voices) and on conversations built from
-the real recordings in ../shared/data, clean and through a telephone channel. Three systems run on
+the real recordings in tests/data, clean and through a telephone channel. Three systems run on
 the same audio: sofacast told the speaker count (hosts + guests, as `transcribe` does), sofacast
 finding the count alone, and a naive baseline that switches speaker at every pause over 0.5 s.
 Chunk accuracy runs the whole `transcribe` + `chunk` pipeline on recordings whose scripts mark

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from sofacast.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# Real human speech (faster-whisper's MIT-licensed test clips; see tests/data/NOTICE.md).
+REAL_SPEECH = ROOT / "tests" / "data"
 RECORDINGS = ROOT / "samples" / "recordings"
 JFK_TEXT = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
@@ -78,7 +79,7 @@ def workspace(tmp_path: Path, cli) -> Path:
 @pytest.fixture
 def jfk(tmp_path: Path) -> Path:
     target = tmp_path / "jfk.flac"
-    shutil.copy(SHARED_DATA / "jfk.flac", target)
+    shutil.copy(REAL_SPEECH / "jfk.flac", target)
     return target
 
 

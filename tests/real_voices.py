@@ -1,4 +1,4 @@
-"""Conversations built from the real human recordings in ../shared/data, with exact reference turns.
+"""Conversations built from the real human recordings in tests/data, with exact reference turns.
 
 Three real voices exist there: John F. Kennedy (jfk.flac) and the two speakers of
 stereo_diarization.wav (one per channel). Their speech is cut at real pauses and interleaved;
@@ -16,7 +16,7 @@ import numpy as np
 
 from sofacast.media import ffmpeg
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+REAL_SPEECH = Path(__file__).resolve().parent / "data"
 SAMPLE_RATE = 16000
 GAP_SECONDS = 0.4
 # JFK pauses after "...what your country can do for you," (Silero: speech 3.89-4.75 s, then 5.04 s).
@@ -26,8 +26,8 @@ Turns = list[tuple[float, float, str]]
 
 
 def voices() -> dict[str, np.ndarray]:
-    jfk = ffmpeg.decode(SHARED_DATA / "jfk.flac")
-    stereo = ffmpeg.decode(SHARED_DATA / "stereo_diarization.wav", channels=2)
+    jfk = ffmpeg.decode(REAL_SPEECH / "jfk.flac")
+    stereo = ffmpeg.decode(REAL_SPEECH / "stereo_diarization.wav", channels=2)
     cut = int(JFK_PAUSE_SECONDS * SAMPLE_RATE)
     return {"jfk-1": jfk[:cut], "jfk-2": jfk[cut:], "left": np.ascontiguousarray(stereo[:, 0]),
             "right": np.ascontiguousarray(stereo[:, 1])}

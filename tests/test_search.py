@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sofacast.search.query import QueryError, to_fts
-from tests.conftest import ROOT, SHARED_DATA, copy_sample_show
+from tests.conftest import ROOT, REAL_SPEECH, copy_sample_show
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ def test_the_index_follows_the_files(cli, show: Path) -> None:
 
 def test_index_stays_in_sync_after_retranscribing(cli, workspace: Path) -> None:
     media = workspace.parent / "talk.flac"
-    shutil.copy(SHARED_DATA / "jfk.flac", media)
+    shutil.copy(REAL_SPEECH / "jfk.flac", media)
     assert cli("pull", media, "--slug", "talk", "--title", "Talk", "-w", workspace, "-q").exit_code == 0
     assert cli("transcribe", "talk", "-w", workspace, "-q").exit_code == 0
     # transcribe refreshed the index itself: the database already holds the passages.

@@ -17,7 +17,7 @@ from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.torch_checkpoint import read_legacy_checkpoint
 from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames
 from tests import real_voices
-from tests.conftest import RECORDINGS, ROOT, SHARED_DATA
+from tests.conftest import RECORDINGS, ROOT, REAL_SPEECH
 from tests.scoring import diarization_error_rate
 
 
@@ -107,8 +107,8 @@ def test_real_voices(pieces: list[str], phone: bool, limit: float) -> None:
 
 
 def test_stereo_with_one_speaker_per_channel_is_recognized() -> None:
-    assert one_speaker_per_channel(ffmpeg.decode(SHARED_DATA / "stereo_diarization.wav", channels=2))
-    assert not one_speaker_per_channel(ffmpeg.decode(SHARED_DATA / "jfk.flac", channels=2))  # same voice on both sides
+    assert one_speaker_per_channel(ffmpeg.decode(REAL_SPEECH / "stereo_diarization.wav", channels=2))
+    assert not one_speaker_per_channel(ffmpeg.decode(REAL_SPEECH / "jfk.flac", channels=2))  # same voice on both sides
 
 
 def test_segments_split_where_the_speaker_changes() -> None:
@@ -216,7 +216,7 @@ def test_malformed_speakers_table_is_one_clear_line(cli, workspace: Path, table:
 
 def test_stereo_recording_is_labelled_per_channel(cli, workspace: Path) -> None:
     source = workspace.parent / "split.wav"
-    shutil.copy(SHARED_DATA / "stereo_diarization.wav", source)
+    shutil.copy(REAL_SPEECH / "stereo_diarization.wav", source)
     assert cli("pull", source, "--slug", "split", "--title", "Split", "-w", workspace, "-q").exit_code == 0
     assert cli("transcribe", "split", "-w", workspace).exit_code == 0
     transcript = json.loads((workspace / "transcripts/split.json").read_text())
