@@ -7,13 +7,13 @@ command makes it again. A file that is missing is simply None.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sofacast.formats.transcript_json import DamagedTranscriptError, finite_seconds, transcript_from_dict
+from sofacast.jsonfile import MISSING, UnreadableJson, read_json
 from sofacast.records import Transcript
 from sofacast.workspace import Workspace
 
@@ -30,29 +30,12 @@ class DamagedFile(ValueError):
         self.path, self.reason, self.remedy = path, reason, remedy
 
 
-MISSING = object()
-
-
 def _json(path: Path, remedy: str) -> Any:
     """The parsed file, or MISSING; DamagedFile when it is there but not JSON."""
     try:
-        return json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constants)
-    except FileNotFoundError:
-        return MISSING
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise DamagedFile(path, _reason(exc), remedy) from None
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    if isinstance(exc, RecursionError):
-        return "nested too deeply"
-    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        return read_json(path)
+    except UnreadableJson as exc:
+        raise DamagedFile(path, exc.reason, remedy) from None
 
 
 def warn(damaged: DamagedFile) -> None:

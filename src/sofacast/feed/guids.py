@@ -22,6 +22,7 @@ from lxml import etree
 
 from sofacast import atomic
 from sofacast.errors import FeedError, WorkspaceError
+from sofacast.jsonfile import MISSING, UnreadableJson, read_json
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,11 @@ class GuidLedger:
     def load(cls, feeds_dir: Path) -> GuidLedger:
         path = feeds_dir / LEDGER
         try:
-            data = json.loads(path.read_bytes().decode("utf-8"))
-        except FileNotFoundError:
+            data = read_json(path)
+        except UnreadableJson as exc:
+            return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=exc.reason)
+        if data is MISSING:
             return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=None)
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-            return _recovered(path, feeds_dir / PUBLISHED_FEED, reason=str(exc).splitlines()[0][:120] or type(exc).__name__)
         podcast, episodes = (data.get("podcast"), data.get("episodes", {})) if isinstance(data, dict) else (None, None)
         if not (podcast is None or isinstance(podcast, str)) or not isinstance(episodes, dict) \
                 or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in episodes.items()):

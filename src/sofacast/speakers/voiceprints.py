@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sofacast import atomic
+from sofacast.jsonfile import MISSING, UnreadableJson, read_json, reason
 
 log = logging.getLogger(__name__)
 
@@ -50,17 +51,16 @@ class Voiceprints:
     def load(cls, workspace_root: Path) -> Voiceprints:
         path = workspace_root / FILE_NAME
         try:
-            raw = json.loads(path.read_bytes().decode("utf-8"))
+            raw = read_json(path)
+            if raw is MISSING:
+                return cls(path, {})
             people = {
                 str(name): {str(slug): _contribution(c) for slug, c in entry["episodes"].items()}
                 for name, entry in raw.get("people", {}).items()
             }
-        except FileNotFoundError:
-            return cls(path, {})
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OverflowError) as exc:
+        except (UnreadableJson, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             log.warning("%s cannot be read (%s); starting without remembered voices. It is kept in .sofacast/damaged/ "
-                        "when a new one is written; hosts are learned again as they ask questions",
-                        FILE_NAME, str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__)
+                        "when a new one is written; hosts are learned again as they ask questions", FILE_NAME, reason(exc))
             return cls(path, {}, damaged=True)
         return cls(path, people)
 
