@@ -67,6 +67,8 @@ def reports_errors(command: F) -> F:
         except KeyboardInterrupt:
             console.note("Interrupted. Files already written are complete; nothing half-written was kept.")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, usage.ClickException):
+            raise  # how a command ends on purpose (validate's exit 1, --help): not a bug
         except Exception as bug:  # a bug of ours: one line for the producer, the whole story on request
             if os.environ.get(DEBUG_ENV):
                 raise

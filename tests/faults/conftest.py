@@ -45,9 +45,10 @@ class Run:
         return [line for line in self.err.splitlines() if line.strip()]
 
 
-def sofacast(*args: object, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None) -> Run:
-    """Run the sofacast command in a subprocess, as a producer would."""
-    environment = {key: value for key, value in os.environ.items() if key != "SOFACAST_FAULT"}
+def sofacast(*args: object, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None,
+             debug: bool = True) -> Run:
+    """Run the sofacast command in a subprocess, as a producer would (`debug=False`: without SOFACAST_DEBUG, as users do)."""
+    environment = {key: value for key, value in os.environ.items() if key != "SOFACAST_FAULT" and (debug or key != "SOFACAST_DEBUG")}
     environment.update({"COLUMNS": "200", **(env or {})})
     done = subprocess.run([sys.executable, "-m", "sofacast", *map(str, args)], capture_output=True, text=True,
                           env=environment, timeout=timeout, cwd=cwd)
