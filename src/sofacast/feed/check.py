@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from lxml import etree
 
@@ -13,7 +12,7 @@ from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.publish import feed_path
 from sofacast.feed.settings import base_url, feed_settings, public_url
-from sofacast.feed.validate import Expected, Finding, validate_feed
+from sofacast.feed.validate import Expected, Finding, validate_feed, xml_parser
 from sofacast.records import Show
 from sofacast.sanitize import safe_url
 from sofacast.workspace import Workspace
@@ -29,14 +28,13 @@ def local_enclosure_sizes(workspace: Workspace, show: Show) -> dict[str, int]:
     return sizes
 
 
-def workspace_expectations(workspace: Workspace) -> Expected:
+def workspace_expectations(workspace: Workspace, show: Show) -> Expected:
     """What this workspace's published feed must say: its URLs, GUIDs, file sizes and artwork."""
-    show = workspace.show()
     settings = feed_settings(show, workspace.root)
     ledger = GuidLedger.load(workspace.feeds_dir)
     return Expected(feed_url=settings.feed_url, show_page=settings.show_page, podcast_guid=ledger.podcast,
-                    enclosure_sizes=local_enclosure_sizes(workspace, show), artwork=settings.artwork,
-                    episode_names={guid: slug for slug, guid in ledger.episodes.items()})
+                    enclosure_sizes=local_enclosure_sizes(workspace, show), served_from=base_url(show),
+                    artwork=settings.artwork, episode_names={guid: slug for slug, guid in ledger.episodes.items()})
 
 
 def _dropped_link(where: str, field: str, value: str) -> list[Finding]:
@@ -45,9 +43,8 @@ def _dropped_link(where: str, field: str, value: str) -> list[Finding]:
     return []
 
 
-def workspace_findings(workspace: Workspace) -> list[Finding]:
+def workspace_findings(workspace: Workspace, show: Show) -> list[Finding]:
     """What in the workspace's own files keeps something out of the feed: unusable links, unreadable episodes."""
-    show = workspace.show()
     findings = _dropped_link("sofacast.toml", "image_url", show.image_url)
     findings += _dropped_link("sofacast.toml", "feed.link", str(show.feed.get("link", "")))
     for slug in workspace.slugs():
@@ -65,27 +62,6 @@ def workspace_findings(workspace: Workspace) -> list[Finding]:
     return findings
 
 
-def missing_files(workspace: Workspace, document: bytes) -> list[Finding]:
-    """Items whose enclosure is a workspace file that is not there (it would not download once deployed)."""
-    base = base_url(workspace.show())
-    names = {guid: slug for slug, guid in GuidLedger.load(workspace.feeds_dir).episodes.items()}
-    try:
-        channel = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True)).find("channel")
-    except etree.XMLSyntaxError:
-        return []
-    findings = []
-    for item in channel.findall("item") if channel is not None else []:
-        url = (item.find("enclosure").get("url", "") if item.find("enclosure") is not None else "").split("#")[0]
-        if not url.startswith(base):
-            continue
-        relative = unquote(url[len(base):].split("?")[0])
-        path = (workspace.root / relative).resolve()
-        if not path.is_relative_to(workspace.root) or not path.is_file():
-            where = f"episode {names.get((item.findtext('guid') or '').strip()) or item.findtext('title') or '(untitled)'}"
-            findings.append(Finding(where, "enclosure", f"links to {relative}, which is not in the workspace"))
-    return findings
-
-
 def check_published_feed(workspace: Workspace, file: Path | None = None) -> tuple[Path, list[Finding], int]:
     path = file or feed_path(workspace)
     if not path.is_file():
@@ -95,12 +71,13 @@ def check_published_feed(workspace: Workspace, file: Path | None = None) -> tupl
     except OSError as exc:
         raise FeedError(f"cannot read {path} ({exc.strerror or exc})", "Check the file's permissions.") from exc
     # A feed file from elsewhere is checked against the rules only, not this workspace's facts.
-    findings = validate_feed(document, workspace_expectations(workspace) if file is None else Expected())
     if file is None:
-        findings += missing_files(workspace, document) + workspace_findings(workspace)
+        show = workspace.show()
+        findings = validate_feed(document, workspace_expectations(workspace, show)) + workspace_findings(workspace, show)
+    else:
+        findings = validate_feed(document, Expected())
     try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        items = len(etree.fromstring(document, parser).findall("channel/item"))
+        items = len(etree.fromstring(document, xml_parser()).findall("channel/item"))
     except etree.XMLSyntaxError:
         items = 0
     return path, findings, items

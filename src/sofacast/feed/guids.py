@@ -22,6 +22,7 @@ from lxml import etree
 
 from sofacast import atomic
 from sofacast.errors import FeedError, WorkspaceError
+from sofacast.feed.validate import xml_parser
 from sofacast.jsonfile import MISSING, UnreadableJson, read_json
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _recovered(path: Path, feed: Path, reason: str | None) -> GuidLedger:
 def guids_in_feed(feed: Path) -> tuple[str | None, dict[str, str]]:
     """The show GUID and slug -> item GUID of a feed sofacast published (items found by their episode URLs)."""
     try:
-        root = etree.parse(str(feed), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)).getroot()
+        root = etree.parse(str(feed), xml_parser()).getroot()
     except (OSError, etree.XMLSyntaxError):
         return None, {}
     channel = root.find("channel")

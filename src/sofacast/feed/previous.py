@@ -10,13 +10,13 @@ from pathlib import Path
 
 from lxml import etree
 
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
+from sofacast.feed.validate import xml_parser
 
 
 def published_items(feed: Path) -> dict[str, etree._Element]:
     """GUID -> <item> of the feed now published (none if there is no readable feed)."""
     try:
-        root = etree.parse(str(feed), _SAFE_PARSER).getroot()
+        root = etree.parse(str(feed), xml_parser(pretty=True)).getroot()
     except (OSError, etree.XMLSyntaxError):
         return {}
     channel = root.find("channel")
@@ -36,7 +36,7 @@ def with_items(document: bytes, keep: list[etree._Element]) -> bytes:
     """`document` (a feed) with the `keep` items added, every item in publication order, oldest first."""
     if not keep:
         return document
-    root = etree.fromstring(document, _SAFE_PARSER)
+    root = etree.fromstring(document, xml_parser(pretty=True))
     channel = root.find("channel")
     items = channel.findall("item") + keep
     for item in channel.findall("item"):
@@ -50,7 +50,7 @@ def without_items(document: bytes, guids: set[str]) -> bytes:
     """`document` without the items whose GUIDs are given."""
     if not guids:
         return document
-    root = etree.fromstring(document, _SAFE_PARSER)
+    root = etree.fromstring(document, xml_parser(pretty=True))
     channel = root.find("channel")
     for item in channel.findall("item"):
         if (item.findtext("guid") or "").strip() in guids:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -47,6 +48,7 @@ class Expected:
     show_page: str | None = None
     podcast_guid: str | None = None
     enclosure_sizes: dict[str, int] = field(default_factory=dict)  # URL -> bytes of the local file
+    served_from: str | None = None  # the workspace's base_url: enclosures under it must be its files
     artwork: Path | None = None
     episode_names: dict[str, str] = field(default_factory=dict)  # item GUID -> slug
 
@@ -182,6 +184,9 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
             yield bad("enclosure", f"length must be the file's size in bytes, got {length!r}")
         elif url in expected.enclosure_sizes and int(length) != expected.enclosure_sizes[url]:
             yield bad("enclosure", f"length {length} differs from the file's {expected.enclosure_sizes[url]} bytes")
+        if expected.served_from and url.startswith(expected.served_from) and url not in expected.enclosure_sizes:
+            yield bad("enclosure", f"links to {unquote(url[len(expected.served_from):])}, which is not an audio file "
+                                   "in the workspace's episodes/ (it would not download once published)")
         if kind not in ACCEPTED_ENCLOSURE_TYPES:
             yield bad("enclosure", f"type {kind!r} is not an audio/video type Apple accepts")
     try:
@@ -206,10 +211,15 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
             yield bad(name, f"must be a positive whole number, got {value!r}")
 
 
+def xml_parser(pretty: bool = False) -> etree.XMLParser:
+    """A parser for feeds from anywhere: entities are not expanded (no XML bomb), nothing is fetched (no XXE)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=pretty)
+
+
 def validate_feed(document: bytes, expected: Expected | None = None) -> list[Finding]:
     expected = expected or Expected()
     try:
-        root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(document, xml_parser())
     except etree.XMLSyntaxError as exc:
         return [Finding("feed", "XML", f"not well-formed: {exc}")]
     channel = root.find("channel")
