@@ -106,7 +106,7 @@ def write_show_notes(context: EpisodeContext, episode: Episode, notes: ShowNotes
     fragment = to_html(notes)
     folder = context.workspace.episode_dir(episode.slug)
     atomic.write_text_if_changed(folder / NOTES_MARKDOWN, to_markdown(notes))
-    atomic.write_text_if_changed(folder / NOTES_HTML, to_page(notes, context.show.language))
+    atomic.write_text_if_changed(folder / NOTES_HTML, to_page(notes, context.show.language, fragment))
     return fragment
 
 

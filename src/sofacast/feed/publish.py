@@ -97,16 +97,18 @@ def _item_findings(findings: list[Finding]) -> tuple[list[Finding], dict[str, li
     return channel, items
 
 
+def _first_of(findings: list[Finding]) -> str:
+    return findings[0].line() + (f" (and {len(findings) - 1} more)" if len(findings) > 1 else "")
+
+
 def _refuse(findings: list[Finding], target: Path) -> FeedError:
-    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    return FeedError(f"the new feed is invalid, {findings[0].line()}{more}",
+    return FeedError(f"the new feed is invalid, {_first_of(findings)}",
                      f"Fix that, then run sofacast feed again; {target.name} was left as it was. "
                      "'sofacast validate' lists every finding.")
 
 
 def _as_failure(findings: list[Finding]) -> FeedError:
-    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
-    return FeedError(f"{findings[0].line()}{more}", "Fix it and run sofacast feed again ('sofacast validate' lists every finding).")
+    return FeedError(_first_of(findings), "Fix it and run sofacast feed again ('sofacast validate' lists every finding).")
 
 
 def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedBuild:

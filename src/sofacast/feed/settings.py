@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import quote
 
@@ -67,10 +67,15 @@ def base_url(show: Show) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+def address(show: Show, relative: PurePath) -> str:
+    """The address of a path relative to the workspace, served under base_url."""
+    return base_url(show) + "/".join(quote(part) for part in relative.parts)
+
+
 def public_url(show: Show, path: Path, root: Path) -> str:
-    """The address of a workspace file, served under base_url. `root` is the workspace's resolved root."""
+    """The address of a workspace file, its symlinks resolved. `root` is the workspace's resolved root."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root):
         raise WorkspaceError(f"{path} lies outside the workspace, so it has no address under base_url",
                              "Keep the files a feed links inside the workspace.")
-    return base_url(show) + "/".join(quote(part) for part in resolved.relative_to(root).parts)
+    return address(show, resolved.relative_to(root))

@@ -6,10 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from sofacast.audio.publish import podcast_mp3_path
-from sofacast.feed.settings import base_url
+from sofacast.feed.settings import address
 from sofacast.records import Show
 from sofacast.search.index import Filters, Hit, IndexBusyError, SearchError, SearchIndex
 from sofacast.search.query import QueryError, substring_pattern, to_fts
@@ -53,7 +52,7 @@ def audio_url(workspace: Workspace, show: Show, slug: str) -> str:
     media = workspace.episode_dir(slug) / episode.media
     audio = podcast_mp3_path(media) if podcast_mp3_path(media).is_file() else media
     relative = audio.relative_to(workspace.root)
-    return base_url(show) + "/".join(quote(part) for part in relative.parts) if show.base_url else str(relative)
+    return address(show, relative) if show.base_url else str(relative)
 
 
 def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Result]:

@@ -73,9 +73,14 @@ def _linked(line: str) -> list[_Piece]:
     return [*pieces, _Piece(line[cursor:])]
 
 
-def _paragraphs(text: str) -> list[list[list[_Piece]]]:
+def _paragraph_lines(text: str) -> list[list[str]]:
+    """Plain text as paragraphs (split at blank lines), each a list of its lines."""
     paragraphs = [p for p in re.split(r"\n\s*\n", plain_text(text, keep_lines=True)) if p.strip()]
-    return [[_linked(line) for line in paragraph.split("\n")] for paragraph in paragraphs]
+    return [paragraph.split("\n") for paragraph in paragraphs]
+
+
+def _paragraphs(text: str) -> list[list[list[_Piece]]]:
+    return [[_linked(line) for line in lines] for lines in _paragraph_lines(text)]
 
 
 @cache
@@ -108,10 +113,12 @@ def to_html(notes: ShowNotes) -> str:
     return clean_html(fragment)
 
 
-def to_page(notes: ShowNotes, language: str) -> str:
-    """A small standalone page of the notes (the item's link when the episode has no web page of its own)."""
+def to_page(notes: ShowNotes, language: str, fragment: str | None = None) -> str:
+    """A small standalone page of the notes (the item's link when the episode has no web page of its own).
+
+    `fragment` is `to_html(notes)` when the caller has already made it."""
     return _environment().get_template("page.html.j2").render(
-        title=plain_text(notes.title), language=language, fragment=Markup(to_html(notes)))
+        title=plain_text(notes.title), language=language, fragment=Markup(to_html(notes) if fragment is None else fragment))
 
 
 # Markdown reads these as syntax (emphasis, links, images, code, headings, tables) or, for < and &,
@@ -130,9 +137,8 @@ def _md_link(url: str, text: str) -> str:
 
 
 def _md_paragraphs(text: str) -> list[str]:
-    paragraphs = [p for p in re.split(r"\n\s*\n", plain_text(text, keep_lines=True)) if p.strip()]
     # A line break inside a paragraph is a backslash at the end of the line (CommonMark).
-    return ["\\\n".join(_md(line) for line in paragraph.split("\n")) for paragraph in paragraphs]
+    return ["\\\n".join(_md(line) for line in lines) for lines in _paragraph_lines(text)]
 
 
 def to_markdown(notes: ShowNotes) -> str:
