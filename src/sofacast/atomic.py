@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,8 +126,6 @@ def write_json(path: Path, data: Any) -> None:
 
 def keep_aside(path: Path, root: Path) -> Path:
     """Copy a file that could not be read to .sofacast/damaged/ before it is replaced, so nothing is lost."""
-    import time
-
     aside = root / DAMAGED / f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}"
     aside.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, aside)

@@ -94,6 +94,17 @@ def raise_failures(failures: list[tuple[str, SofacastError]]) -> None:
         raise EpisodeFailures(failures)
 
 
+def for_each_episode(ws: Workspace, slugs: list[str] | None, all_episodes: bool, work: Callable[[str], None]) -> None:
+    """Do `work` for each episode named (or every one): one that fails does not stop the others; all are named at the end."""
+    failures: list[tuple[str, SofacastError]] = []
+    for slug in ws.select(slugs or [], all_episodes):
+        try:
+            work(slug)
+        except SofacastError as exc:
+            failures.append((slug, exc))
+    raise_failures(failures)
+
+
 @app.command()
 @reports_errors
 def init(
@@ -164,22 +175,19 @@ def transcribe(
     from sofacast.transcribe.pipeline import Transcriber
 
     ws = Workspace.open(workspace)
-    failures: list[tuple[str, SofacastError]] = []
     with writing(ws, "transcribe", no_wait):
         transcriber = Transcriber(ws, engine=engine, model=model)
-        for slug in ws.select(slugs or [], all_episodes):
-            try:
-                with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
-                    result = transcriber.run(slug, force=force, on_progress=bar.update)
-            except SofacastError as exc:  # one bad episode does not stop the others
-                failures.append((slug, exc))
-                continue
+
+        def one(slug: str) -> None:
+            with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
+                result = transcriber.run(slug, force=force, on_progress=bar.update)
             if result.up_to_date:
                 say(quiet, f"{slug}: up to date (use --force to redo)")
             else:
                 words = sum(len(s.text.split()) for s in result.transcript.segments)
                 say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
-    raise_failures(failures)
+
+        for_each_episode(ws, slugs, all_episodes, one)
 
 
 @app.command()
@@ -195,21 +203,18 @@ def chunk(
     from sofacast.chunks.pipeline import chunk_episode
 
     ws = Workspace.open(workspace)
-    failures: list[tuple[str, SofacastError]] = []
+
+    def one(slug: str) -> None:
+        result = chunk_episode(ws, slug)
+        questions = sum(1 for c in result.chunks if c.question)
+        state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
+        edited = ", boundaries from episode.toml" if result.edited else ""
+        say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
+        for question in result.missing_questions:
+            say(quiet, f"  not asked on air: {question}")
+
     with writing(ws, "chunk", no_wait):
-        for slug in ws.select(slugs or [], all_episodes):
-            try:
-                result = chunk_episode(ws, slug)
-            except SofacastError as exc:  # one bad episode does not stop the others
-                failures.append((slug, exc))
-                continue
-            questions = sum(1 for c in result.chunks if c.question)
-            state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
-            edited = ", boundaries from episode.toml" if result.edited else ""
-            say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
-            for question in result.missing_questions:
-                say(quiet, f"  not asked on air: {question}")
-    raise_failures(failures)
+        for_each_episode(ws, slugs, all_episodes, one)
 
 
 @app.command()

@@ -15,8 +15,8 @@ MAX_TITLE_CHARS = 120
 
 
 def _title(chunk: Chunk) -> str | None:
-    if plain_text(chunk.question):
-        text = plain_text(chunk.question)  # apps show chapter titles as text; a notes question may hold markup
+    text = plain_text(chunk.question)  # apps show chapter titles as text; a notes question may hold markup
+    if text:
         return text if len(text) <= MAX_TITLE_CHARS else text[: MAX_TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     if chunk.id.endswith("-intro"):
         return INTRO_TITLE

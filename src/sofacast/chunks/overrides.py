@@ -23,10 +23,6 @@ from sofacast.schema import parse_clock
 NEAR_SECONDS = 10.0
 
 
-def parse_time(value: Any) -> float:
-    return parse_clock(value)
-
-
 def _problem(episode: Episode, what: str) -> WorkspaceError:
     return WorkspaceError(f"episodes/{episode.slug}/episode.toml: {what}",
                           'Write each chunk as [[chunks]] with start = SECONDS (or "m:ss") and optionally question = N.')
@@ -44,7 +40,7 @@ def edited_boundaries(episode: Episode, detected: Sequence[Boundary]) -> list[Bo
 
 def _boundary(episode: Episode, entry: dict[str, Any], detected: Sequence[Boundary]) -> Boundary:
     try:
-        start = parse_time(entry["start"])
+        start = parse_clock(entry["start"])
     except ValueError:
         raise _problem(episode, f"chunk start {entry['start']!r} is not a time") from None
     nearest = min(detected, key=lambda b: abs(b.start - start), default=None)

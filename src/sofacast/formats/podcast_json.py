@@ -19,7 +19,8 @@ def render_podcast_json(transcript: Transcript) -> str:
     segments = []
     for segment in transcript.segments:
         item = {"startTime": round(segment.start, 3), "endTime": round(segment.end, 3), "body": plain_text(segment.text)}
-        if plain_text(segment.speaker):
-            item = {"speaker": plain_text(segment.speaker), **item}
+        speaker = plain_text(segment.speaker)
+        if speaker:
+            item = {"speaker": speaker, **item}
         segments.append(item)
     return json.dumps({"version": VERSION, "segments": segments}, ensure_ascii=False, indent=1) + "\n"

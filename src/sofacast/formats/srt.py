@@ -12,6 +12,7 @@ from sofacast.sanitize import plain_text
 def render_srt(transcript: Transcript) -> str:
     blocks = []
     for number, cue in enumerate(cues(transcript.segments), start=1):
-        prefix = f"{plain_text(cue.speaker)}: " if plain_text(cue.speaker) else ""
+        speaker = plain_text(cue.speaker)
+        prefix = f"{speaker}: " if speaker else ""
         blocks.append(f"{number}\n{clock(cue.start, ',')} --> {clock(cue.end, ',')}\n{prefix}{plain_text(cue.text)}")
     return "\n\n".join(blocks) + "\n" if blocks else ""

@@ -17,6 +17,7 @@ def render_text(transcript: Transcript) -> str:
             paragraphs.append((segment.start, segment.speaker, [text]))
     lines = []
     for start, speaker, texts in paragraphs:
-        who = f" {plain_text(speaker)}:" if plain_text(speaker) else ""
+        name = plain_text(speaker)
+        who = f" {name}:" if name else ""
         lines.append(f"[{short_clock(start)}]{who} {' '.join(texts)}")
     return "\n\n".join(lines) + "\n"

@@ -106,11 +106,16 @@ def _require_file(path: Path) -> None:
         raise MediaError(f"media file {path} is empty", "Pull the episode again with 'sofacast pull SOURCE --force'.")
 
 
+def _pcm(path: Path, sample_rate: int, channels: int, input_options: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """`path` decoded to 16-bit PCM on stdout; `input_options` go before -i (threads, or -ss/-t for a part)."""
+    return _run([*input_options, "-i", _arg(path), "-vn", "-f", "s16le", "-acodec", "pcm_s16le",
+                 "-ac", str(channels), "-ar", str(sample_rate), "-"])
+
+
 def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.ndarray:
     """Decode to float32 in [-1, 1]: shape (samples,) for mono, (samples, channels) otherwise."""
     _require_file(path)
-    result = _run(["-threads", "0", "-i", _arg(path), "-vn", "-f", "s16le", "-acodec", "pcm_s16le",
-                   "-ac", str(channels), "-ar", str(sample_rate), "-"])
+    result = _pcm(path, sample_rate, channels, ["-threads", "0"])
     if result.returncode != 0:
         raise MediaError(f"cannot decode {path.name}: {_last_error_line(result.stderr)}",
                          "The file is corrupt or not audio; pull the episode again with --force.")
@@ -129,8 +134,7 @@ def check_playable(path: Path, seconds: float = 5.0) -> MediaInfo:
                          "Point to a recording that plays in a media player.")
     starts = [0.0] + ([info.duration - 2 * seconds] if info.duration > 4 * seconds else [])
     for start in starts:
-        result = _run(["-ss", f"{start:.3f}", "-t", f"{seconds:.3f}", "-i", _arg(path), "-vn", "-f", "s16le",
-                       "-acodec", "pcm_s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "-"])
+        result = _pcm(path, SAMPLE_RATE, 1, ["-ss", f"{start:.3f}", "-t", f"{seconds:.3f}"])
         decoded = len(result.stdout) / 2 / SAMPLE_RATE
         if result.returncode != 0 or decoded < min(0.1, info.duration / 2):
             where = "from its start" if start == 0 else f"at {int(start) // 60}:{int(start) % 60:02d} of the {info.duration:.0f} s it claims"

@@ -198,27 +198,21 @@ def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullO
         return PullResult(done.slug, "already", done)
     resolved = ytdlp.resolve(entry)
     archive = workspace.episodes_dir / ARCHIVE_FILE
+    label = title_text(entry.metadata.get("title")) or entry.url
     if from_feed and not done and not options.force and archive.is_file() and ytdlp.in_archive(archive, resolved):
         # Pulled once (the archive is only written once an episode is in place), then removed by hand.
-        gone = Episode(slug="", title=title_text(entry.metadata.get("title")) or entry.url)
-        return PullResult("", "skipped", gone)
-    label = title_text(entry.metadata.get("title")) or entry.url
+        return PullResult("", "skipped", Episode(slug="", title=label))
     progress = (lambda got, total: on_progress(label, got, total)) if on_progress else None
     workspace.episodes_dir.mkdir(parents=True, exist_ok=True)
     with atomic.scratch_folder(workspace.root) as scratch:
         path = ytdlp.download(resolved, scratch, progress)
         faults.checkpoint("pull:downloaded")
         media = _Media(path, ffmpeg.check_playable(path), move=True)
-        metadata = {**_info_metadata(resolved.info), **entry.metadata}
+        metadata = {**ytdlp.metadata(resolved.info), **entry.metadata}
         result = _commit(catalogue, media, metadata, entry.url, options, replacing=done)
     faults.checkpoint("pull:before-archive")
     ytdlp.record_in_archive(archive, resolved)
     return result
-
-
-def _info_metadata(info: dict[str, Any]) -> dict[str, Any]:
-    keys = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
-    return {key: info[key] for key in keys if info.get(key)}
 
 
 def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], source_url: str, options: PullOptions,

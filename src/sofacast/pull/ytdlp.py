@@ -16,7 +16,7 @@ from sofacast.media.ffmpeg import ffmpeg_exe
 DownloadProgress = Callable[[int, int | None], None]
 TIMEOUT_ENV = "SOFACAST_SOCKET_TIMEOUT"
 
-# Metadata an RSS item (a flat playlist entry) knows better than the media file it links to.
+# The fields read from yt-dlp's info; an RSS item (a flat playlist entry) knows them better than its media file.
 _ENTRY_FIELDS = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
 
 
@@ -92,10 +92,14 @@ def list_entries(source: str) -> list[RemoteEntry]:
     return [RemoteEntry(url=source, metadata={}, fetch_url=source)]
 
 
+def metadata(info: dict[str, Any]) -> dict[str, Any]:
+    """The fields sofacast reads from a yt-dlp info dict (a feed item's, or a resolved page's)."""
+    return {key: info[key] for key in _ENTRY_FIELDS if info.get(key)}
+
+
 def _entry(entry: dict[str, Any]) -> RemoteEntry:
     fetch = str(entry.get("url") or entry.get("webpage_url") or "")
-    metadata = {key: entry[key] for key in _ENTRY_FIELDS if entry.get(key)}
-    return RemoteEntry(url=plain_url(fetch), metadata=metadata, fetch_url=fetch)
+    return RemoteEntry(url=plain_url(fetch), metadata=metadata(entry), fetch_url=fetch)
 
 
 def resolve(entry: RemoteEntry) -> Resolved:
