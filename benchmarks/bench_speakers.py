@@ -26,7 +26,7 @@ from benchmarks.bench_transcribe import machine  # noqa: E402
 from sofacast.media import ffmpeg  # noqa: E402
 from sofacast.records import SpeakerTurn  # noqa: E402
 from sofacast.speakers.diarize import TURN_SILENCE_MS, diarize_voices  # noqa: E402
-from sofacast.transcribe.vad import speech_spans  # noqa: E402
+from sofacast.media.vad import speech_spans  # noqa: E402
 from tests import real_voices  # noqa: E402
 from tests.scoring import diarization_error_rate  # noqa: E402
 
@@ -125,7 +125,7 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
 
 
 def _notes_questions(script: dict) -> list[str]:
-    from sofacast.pull.questions import questions_from_description
+    from sofacast.questions import questions_from_description
 
     return questions_from_description(script.get("description", ""))
 

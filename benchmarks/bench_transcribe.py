@@ -41,7 +41,8 @@ def run_one(system: str, audio_path: Path, threads: int) -> dict:
     model_dir = str(bundled_model().ct2_dir)
     loaded = time.perf_counter()
     if system == "sofacast":
-        from sofacast.transcribe.engines import TranscribeOptions, load_engine
+        from sofacast.records import TranscribeOptions
+        from sofacast.transcribe.engines import load_engine
 
         options = TranscribeOptions(workers=threads, threads_per_worker=1)
         engine = load_engine("faster-whisper", bundled_model(), options)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sofacast.chunks.align import align_questions
-from sofacast.chunks.asking import asks
+from sofacast.questions import align_questions, asks
 from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
 from sofacast.chunks.chapters import chapters_document
-from sofacast.records import Episode, Segment, Transcript
+from sofacast.records import Episode, Segment, TranscribeOptions, Transcript
 from tests.conftest import RECORDINGS, SAMPLE_EPISODES, copy_sample_show
 
 SAMPLES = SAMPLE_EPISODES
@@ -57,7 +56,7 @@ def test_matching_never_crosses_order() -> None:
 
 def make_transcript(turns: list[tuple[str, float, float, str]]) -> Transcript:
     segments = [Segment(i, start, end, text, speaker=who, label=who) for i, (who, start, end, text) in enumerate(turns)]
-    return Transcript("ep", "en", turns[-1][2] + 1.0, "faster-whisper", "tiny.en", {}, segments)
+    return Transcript("ep", "en", turns[-1][2] + 1.0, "faster-whisper", "tiny.en", TranscribeOptions(), segments)
 
 
 def test_multi_guest_chunks_list_every_answering_guest() -> None:

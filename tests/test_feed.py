@@ -304,6 +304,10 @@ def test_an_intro_clip_shifts_chapters_and_transcripts(tmp_path: Path, cli) -> N
     assert "00:00:00.000 -->" not in (root / "feeds/episodes/norms-in-cyberspace.vtt").read_text()
     audio = ffmpeg.probe(root / "episodes/norms-in-cyberspace/norms-in-cyberspace.podcast.mp3").duration
     assert abs(audio - offset - ffmpeg.probe(root / "episodes/norms-in-cyberspace/norms-in-cyberspace.mp3").duration) < 0.2
+    # Found when tried: search's deep links ignored the intro and landed `offset` seconds early.
+    hits = json.loads(cli("search", "norms", "--episode", "norms-in-cyberspace", "--json", "-w", root).stdout)
+    assert hits and all(hit["link"] == f"{BASE}episodes/norms-in-cyberspace/norms-in-cyberspace.podcast.mp3"
+                                       f"#t={int(offset + hit['start'])}" for hit in hits)
 
 
 def test_related_episodes_by_topic_with_the_shared_terms() -> None:

@@ -4,7 +4,7 @@ from sofacast.formats.text import render_text
 from sofacast.formats.timestamps import clock, short_clock
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.formats.vtt import render_vtt
-from sofacast.records import Segment, Transcript, Word
+from sofacast.records import Segment, TranscribeOptions, Transcript, Word
 
 
 def _words(text: str, start: float, step: float = 0.3) -> list[Word]:
@@ -14,7 +14,7 @@ def _words(text: str, start: float, step: float = 0.3) -> list[Word]:
 def _transcript() -> Transcript:
     long = "Because nobody wants a conflict that spreads through networks faster than anyone can control it at all."
     return Transcript(
-        episode="ep", language="en", duration=40.0, engine="faster-whisper", model="tiny.en", options={},
+        episode="ep", language="en", duration=40.0, engine="faster-whisper", model="tiny.en", options=TranscribeOptions(),
         segments=[
             Segment(0, 0.0, 2.5, "Why do states agree?", _words("Why do states agree?", 0.0), speaker="Elena Marsh"),
             Segment(1, 3.0, 3.0 + 0.3 * len(long.split()), long, _words(long, 3.0), speaker="Tomas Okafor"),

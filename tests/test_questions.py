@@ -1,4 +1,4 @@
-from sofacast.pull.questions import questions_from_description
+from sofacast.questions import questions_from_description
 from sofacast.sanitize import html_to_text
 
 

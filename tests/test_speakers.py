@@ -14,7 +14,7 @@ from sofacast.records import Segment, SpeakerTurn, Word
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
-from sofacast.speakers.torch_checkpoint import read_legacy_checkpoint
+from tools.torch_checkpoint import read_legacy_checkpoint
 from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames
 from tests import real_voices
 from tests.conftest import RECORDINGS, ROOT, REAL_SPEECH

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,7 +17,8 @@ try:  # typer 0.2x+ carries its own copy of click; older releases use click itse
 except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as usage  # type: ignore[no-redef]
 
-from sofacast import console
+from sofacast import __version__, console
+from sofacast.cli_help import PlainHelpCommand, PlainHelpGroup
 from sofacast.errors import EpisodeFailures, SofacastError
 from sofacast.pull import PullOptions, pull
 from sofacast.records import Show
@@ -25,7 +26,8 @@ from sofacast.transcribe.engines import DEFAULT_ENGINE, ENGINES
 from sofacast.workspace import WORKSPACE_ENV, Workspace, init_workspace
 
 app = typer.Typer(help="From raw interview recording to published, searchable podcast.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+                  pretty_exceptions_enable=False, add_completion=False, cls=PlainHelpGroup)
+command = functools.partial(app.command, cls=PlainHelpCommand)
 
 WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", envvar=WORKSPACE_ENV,
                             help="The show's folder (holding sofacast.toml). Default: the current folder.")]
@@ -94,6 +96,18 @@ def raise_failures(failures: list[tuple[str, SofacastError]]) -> None:
         raise EpisodeFailures(failures)
 
 
+@contextmanager
+def refreshing_search(ws: Workspace, changed: list[str]) -> Iterator[None]:
+    """Re-index the episodes in `changed` once the work is done, failed episodes or not (search would otherwise do it)."""
+    try:
+        yield
+    finally:
+        if changed:
+            from sofacast.search.index import refresh
+
+            refresh(ws, changed)
+
+
 def for_each_episode(ws: Workspace, slugs: list[str] | None, all_episodes: bool, work: Callable[[str], None]) -> None:
     """Do `work` for each episode named (or every one): one that fails does not stop the others; all are named at the end."""
     failures: list[tuple[str, SofacastError]] = []
@@ -105,7 +119,21 @@ def for_each_episode(ws: Workspace, slugs: list[str] | None, all_episodes: bool,
     raise_failures(failures)
 
 
-@app.command()
+def print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"sofacast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def show_options(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True,
+                                          callback=print_version)] = False,
+) -> None:
+    """From raw interview recording to published, searchable podcast."""
+
+
+@command()
 @reports_errors
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the new show.")] = Path("."),
@@ -129,7 +157,7 @@ def init(
     say(quiet, f"Created {workspace.root / 'sofacast.toml'}")
 
 
-@app.command("pull")
+@command("pull")
 @reports_errors
 def pull_command(
     source: Annotated[str, typer.Argument(help="A URL yt-dlp handles (page, media link, RSS feed, playlist) or a local file.")],
@@ -159,7 +187,7 @@ def pull_line(result: Any) -> str:
     return f"{verb} {result.slug}: {result.episode.title} ({len(result.episode.questions)} questions)"
 
 
-@app.command()
+@command()
 @reports_errors
 def transcribe(
     slugs: Annotated[list[str] | None, typer.Argument(help="Episodes to transcribe.", show_default=False)] = None,
@@ -177,6 +205,7 @@ def transcribe(
     ws = Workspace.open(workspace)
     with writing(ws, "transcribe", no_wait):
         transcriber = Transcriber(ws, engine=engine, model=model)
+        changed: list[str] = []
 
         def one(slug: str) -> None:
             with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
@@ -184,13 +213,15 @@ def transcribe(
             if result.up_to_date:
                 say(quiet, f"{slug}: up to date (use --force to redo)")
             else:
+                changed.append(slug)
                 words = sum(len(s.text.split()) for s in result.transcript.segments)
                 say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
 
-        for_each_episode(ws, slugs, all_episodes, one)
+        with refreshing_search(ws, changed):
+            for_each_episode(ws, slugs, all_episodes, one)
 
 
-@app.command()
+@command()
 @reports_errors
 def chunk(
     slugs: Annotated[list[str] | None, typer.Argument(help="Episodes to chunk.", show_default=False)] = None,
@@ -203,9 +234,12 @@ def chunk(
     from sofacast.chunks.pipeline import chunk_episode
 
     ws = Workspace.open(workspace)
+    changed: list[str] = []
 
     def one(slug: str) -> None:
         result = chunk_episode(ws, slug)
+        if not result.up_to_date:
+            changed.append(slug)
         questions = sum(1 for c in result.chunks if c.question)
         state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
         edited = ", boundaries from episode.toml" if result.edited else ""
@@ -213,15 +247,15 @@ def chunk(
         for question in result.missing_questions:
             say(quiet, f"  not asked on air: {question}")
 
-    with writing(ws, "chunk", no_wait):
+    with writing(ws, "chunk", no_wait), refreshing_search(ws, changed):
         for_each_episode(ws, slugs, all_episodes, one)
 
 
-@app.command()
+@command()
 @reports_errors
 def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False, no_wait: NoWaitOption = False) -> None:
     """Write feeds/feed.xml (RSS + iTunes + Podcasting 2.0), podcast-ready MP3s and show notes; validated first."""
-    from sofacast.feed.publish import write_feed
+    from sofacast.feed.write import write_feed
 
     ws = Workspace.open(workspace)
     with writing(ws, "feed", no_wait), console.stage_bar("Feed", quiet) as bar:
@@ -236,7 +270,7 @@ def feed_line(result: Any, root: Path) -> str:
     return f"{result.path.relative_to(root)}: {len(result.episodes) + len(result.kept)} episodes, {state}{kept}"
 
 
-@app.command()
+@command()
 @reports_errors
 def publish(
     source: Annotated[str, typer.Argument(help="What to pull: a URL yt-dlp handles or a local file.")],
@@ -252,7 +286,7 @@ def publish(
     no_wait: NoWaitOption = False,
 ) -> None:
     """Pull, transcribe, chunk and publish the feed in one go; running it again changes nothing."""
-    from sofacast.publish import PublishRequest, publish_source
+    from sofacast.workflow import PublishRequest, publish_source
 
     ws = Workspace.open(workspace)
     request = PublishRequest(source, PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [],
@@ -264,7 +298,7 @@ def publish(
     raise_failures(report.failures)
 
 
-@app.command()
+@command()
 @reports_errors
 def search(
     query: Annotated[str, typer.Argument(help='Words, "exact phrases", OR, NOT, prefix*.')],
@@ -278,6 +312,7 @@ def search(
     limit: Annotated[int, typer.Option(help="Most hits to show (1 to 1000).")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="A JSON list of hits.")] = False,
     workspace: WorkspaceOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the hits: no 'No passages found.' line.")] = False,
 ) -> None:
     """Search every transcript: ranked passages with episode, speaker, question, time and a deep link."""
     from sofacast.search.index import Filters
@@ -291,10 +326,10 @@ def search(
     elif results:
         console.out.print(hits_table(results))
     else:
-        typer.echo("No passages found.")
+        say(quiet, "No passages found.")
 
 
-@app.command()
+@command()
 @reports_errors
 def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the index away and build it again from transcripts/.")] = False,
@@ -317,7 +352,7 @@ def index(
         search_index.close()
 
 
-@app.command()
+@command()
 @reports_errors
 def validate(
     file: Annotated[Path | None, typer.Argument(help="A feed file (default: the workspace's feeds/feed.xml).",

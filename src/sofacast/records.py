@@ -25,6 +25,52 @@ class Segment:
     label: str | None = None  # the diarization label (S1, S2, ...) the name was given to
 
 
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Decoding settings. Stored in the transcript, so a change makes it out of date."""
+
+    language: str = "en"
+    beam_size: int = 5
+    word_timestamps: bool = True
+    vad: bool = True
+    # Speech is cut at silences into chunks of about this many seconds, decoded `workers` at a time.
+    chunk_seconds: float = 60.0
+    workers: int = 2
+    threads_per_worker: int = 1
+
+
+@dataclass(frozen=True)
+class MadeFrom:
+    """What a transcript was made from and how, so a re-run can tell whether it is up to date."""
+
+    media: str  # the file name in the episode's folder
+    media_sha256: str
+    engine: str
+    model: str
+    model_fingerprint: str
+    options: TranscribeOptions
+
+
+@dataclass(frozen=True)
+class DiarizationInputs:
+    """What finding speakers depended on besides the text: redone when these change."""
+
+    version: int
+    expected: int | None = None  # how many people the show and episode name
+
+
+@dataclass
+class DiarizationRecord:
+    """How speakers were found and named automatically (before the episode's `speakers` overrides)."""
+
+    method: str = ""  # "voices" (speaker embeddings), "channels" (one per stereo side), "" (not yet)
+    inputs: DiarizationInputs | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # label -> seconds of speech
+    voiceprints: dict[str, list[float]] = field(default_factory=dict)  # label -> unit vector
+    names: dict[str, str] = field(default_factory=dict)  # label -> name found automatically
+    named_by: dict[str, str] = field(default_factory=dict)  # label -> how the name was found
+
+
 @dataclass
 class Transcript:
     episode: str
@@ -32,13 +78,11 @@ class Transcript:
     duration: float
     engine: str
     model: str
-    options: dict[str, Any]
+    options: TranscribeOptions
     segments: list[Segment]
     speakers: dict[str, str] = field(default_factory=dict)  # label -> display name
-    # How speakers were found and named automatically (before the episode's `speakers` overrides).
-    diarization: dict[str, Any] = field(default_factory=dict)
-    # How the transcript was made, so a re-run can tell whether it is up to date.
-    source: dict[str, Any] = field(default_factory=dict)
+    diarization: DiarizationRecord = field(default_factory=DiarizationRecord)
+    source: MadeFrom | None = None  # None: made from something no longer known (redo on the next run)
 
 
 @dataclass(frozen=True)

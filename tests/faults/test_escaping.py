@@ -16,7 +16,7 @@ from sofacast.feed.podcast_index import Person, TranscriptLink
 from sofacast.feed.settings import FeedSettings
 from sofacast.feed.validate import validate_feed
 from sofacast.formats.vtt import render_vtt
-from sofacast.records import Segment, Show, Transcript
+from sofacast.records import Segment, Show, TranscribeOptions, Transcript
 from sofacast.sanitize import clean_html, html_to_text, plain_text, safe_url
 from sofacast.shownotes.render import Chapter, Link, ShowNotes, to_html, to_markdown, to_page
 from sofacast.shownotes.render import Person as Guest
@@ -120,7 +120,7 @@ def test_the_found_stored_script_stays_text_in_every_rendering() -> None:
 @given(st.lists(st.tuples(texts, texts), min_size=1, max_size=4))
 def test_captions_hold_only_webvtt_tags(pieces: list[tuple[str, str]]) -> None:
     segments = [Segment(i, float(i), i + 0.9, text or "x", speaker=speaker or None) for i, (speaker, text) in enumerate(pieces)]
-    transcript = Transcript("slug", "en", 10.0, "e", "m", {}, segments)
+    transcript = Transcript("slug", "en", 10.0, "e", "m", TranscribeOptions(), segments)
     assert vtt_problems(render_vtt(transcript)) == []
 
 

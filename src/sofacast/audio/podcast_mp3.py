@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sofacast import atomic, faults
 from sofacast.media import ffmpeg
-from sofacast.transcribe.models import sha256_file
+from sofacast.hashing import sha256_file
 
 OUTPUT_RATE = 44100
 

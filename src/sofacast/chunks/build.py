@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sofacast.chunks.align import align_questions
-from sofacast.chunks.asking import asks
+from sofacast.questions import align_questions, asking_scores, asks
 from sofacast.records import Chunk, Episode, Segment, Transcript
-from sofacast.speakers.naming import asking_scores
 from sofacast.turns import Turn, group_turns
 
 

@@ -12,7 +12,6 @@ from sofacast.chunks.chapters import chapters_document
 from sofacast.chunks.overrides import edited_boundaries
 from sofacast.errors import WorkspaceError
 from sofacast.records import Chunk, Episode
-from sofacast.search import index as search_index
 from sofacast.transcripts import CHAPTERS_SUFFIX, CHUNKS_SUFFIX, DamagedFile, read_transcript
 from sofacast.workspace import Workspace
 
@@ -54,8 +53,6 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
     for target, document in documents.items():
         if atomic.write_text_if_changed(target, atomic.dump_json(document)):
             result.written.append(target)
-    if result.written:
-        search_index.refresh(workspace, [slug])
     return result
 
 

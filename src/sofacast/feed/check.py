@@ -10,8 +10,9 @@ from lxml import etree
 from sofacast.errors import FeedError, SofacastError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.guids import GuidLedger
-from sofacast.feed.publish import feed_path
-from sofacast.feed.settings import base_url, feed_settings, public_url
+from sofacast.feed.write import feed_path
+from sofacast.addresses import base_url, public_url
+from sofacast.feed.settings import feed_settings
 from sofacast.feed.validate import Expected, Finding, validate_feed, xml_parser
 from sofacast.records import Show
 from sofacast.sanitize import safe_url

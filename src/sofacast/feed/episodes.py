@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from sofacast import atomic
 from sofacast.audio.id3_tags import ChapterMark, EpisodeTags, audio_seconds
 from sofacast.audio.podcast_mp3 import intro_seconds
-from sofacast.audio.publish import ensure_podcast_mp3
+from sofacast.audio.published import PublishedAudio, ensure_podcast_mp3, published_audio
 from sofacast.errors import FeedError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.build import PublishedEpisode, published_at
 from sofacast.feed.podcast_index import Person, TranscriptLink
-from sofacast.feed.settings import FeedSettings, public_url
+from sofacast.addresses import public_url
+from sofacast.feed.settings import FeedSettings
 from sofacast.formats import RENDERERS
 from sofacast.media import ffmpeg
 from sofacast.records import Episode, Show
@@ -52,15 +52,15 @@ def chapter_marks(context: EpisodeContext, episode: Episode, offset: float, dura
     return [ChapterMark(start, max(start, end), plain_text(c["title"])) for start, end, c in zip(starts, ends, chapters)]
 
 
-def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags) -> tuple[Path, float]:
+def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags) -> PublishedAudio:
+    """The enclosure: the podcast MP3 (made or brought up to date now) or the media as pulled."""
     media = context.workspace.media_path(episode)
     if not episode.media or not media.is_file():
         raise FeedError(f"episode {episode.slug}: enclosure: the media file {media.name or '(none)'} is missing",
                         f"Pull it again (sofacast pull … --slug {episode.slug} --force) or set draft = true in its episode.toml.")
-    if context.settings.audio is None:
-        return media, 0.0
-    made = ensure_podcast_mp3(media, context.settings.audio, tags)
-    return made.path, made.offset
+    if context.settings.audio is not None:
+        ensure_podcast_mp3(media, context.settings.audio, tags)
+    return published_audio(context.workspace, context.show, episode, context.settings.audio)
 
 
 def published_files(context: EpisodeContext, episode: Episode, offset: float, chapters: list[ChapterMark]) -> tuple[list[TranscriptLink], str]:
@@ -121,9 +121,9 @@ def publish_episode(context: EpisodeContext, episode: Episode, guid: str, previo
     tags = EpisodeTags(title=title, show=plain_text(show.title), artist=", ".join(show.hosts) or show.author,
                        date=episode.published, track=episode.number, comment=plain_text(episode.description)[:250],
                        artwork=context.settings.artwork, chapters=marks)
-    audio, offset = audio_for_feed(context, episode, tags)
-    enclosure_url = public_url(show, audio, context.workspace.root)
-    transcripts, chapters_url = published_files(context, episode, offset, marks)
+    published = audio_for_feed(context, episode, tags)
+    audio, enclosure_url = published.path, published.url
+    transcripts, chapters_url = published_files(context, episode, published.offset, marks)
     notes = ShowNotes(
         title=title, description=episode.description, guests=[NotesPerson(g.name, g.bio, g.url) for g in episode.guests],
         hosts=list(show.hosts), previous=previous, related=related,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
+from sofacast.addresses import base_url
 from sofacast.audio.podcast_mp3 import AudioSettings
 from sofacast.errors import WorkspaceError
 from sofacast.records import Show
@@ -60,22 +60,3 @@ def feed_settings(show: Show, root: Path) -> FeedSettings:
         related=table.get("related", 3), previous=table.get("previous", 3),
     )
 
-
-def base_url(show: Show) -> str:
-    """The show's base_url, percent-encoded, ending in a slash."""
-    base = safe_url(show.base_url) or ""
-    return base if base.endswith("/") else base + "/"
-
-
-def address(show: Show, relative: PurePath) -> str:
-    """The address of a path relative to the workspace, served under base_url."""
-    return base_url(show) + "/".join(quote(part) for part in relative.parts)
-
-
-def public_url(show: Show, path: Path, root: Path) -> str:
-    """The address of a workspace file, its symlinks resolved. `root` is the workspace's resolved root."""
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root):
-        raise WorkspaceError(f"{path} lies outside the workspace, so it has no address under base_url",
-                             "Keep the files a feed links inside the workspace.")
-    return address(show, resolved.relative_to(root))

@@ -7,9 +7,10 @@ NaN times) raises `DamagedTranscriptError` rather than yielding a record that br
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, fields
 from typing import Any
 
-from sofacast.records import Segment, Transcript, Word
+from sofacast.records import DiarizationInputs, DiarizationRecord, MadeFrom, Segment, Transcript, TranscribeOptions, Word
 
 
 class DamagedTranscriptError(ValueError):
@@ -27,10 +28,10 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
         "duration": _round(transcript.duration),
         "engine": transcript.engine,
         "model": transcript.model,
-        "options": transcript.options,
-        "source": transcript.source,
+        "options": asdict(transcript.options),
+        "source": asdict(transcript.source) if transcript.source else {},
         "speakers": transcript.speakers,
-        "diarization": transcript.diarization,
+        "diarization": _diarization_to_dict(transcript.diarization),
         "segments": [
             {
                 "id": s.id, "start": _round(s.start), "end": _round(s.end), "speaker": s.speaker,
@@ -109,9 +110,64 @@ def transcript_from_dict(data: Any, with_words: bool = True) -> Transcript:
     return Transcript(
         episode=_text(data.get("episode", ""), "episode"), language=_text(data.get("language", "en"), "language"),
         duration=_seconds(data.get("duration", 0.0), "duration"), engine=_text(data.get("engine", ""), "engine"),
-        model=_text(data.get("model", ""), "model"), options=_table(data.get("options", {}), "options"),
-        source=_table(data.get("source", {}), "source"),
+        model=_text(data.get("model", ""), "model"), options=_options(_table(data.get("options", {}), "options")),
+        source=_made_from(_table(data.get("source", {}), "source")),
         speakers={str(k): _text(v, "a speaker name") for k, v in speakers.items()},
-        diarization=_table(data.get("diarization", {}), "diarization"),
+        diarization=_diarization(_table(data.get("diarization", {}), "diarization")),
         segments=[_segment(s, with_words) for s in segments],
+    )
+
+
+def _diarization_to_dict(record: DiarizationRecord) -> dict[str, Any]:
+    if not (record.method or record.names or record.named_by):
+        return {}
+    inputs = None if record.inputs is None else {
+        "version": record.inputs.version, **({"expected": record.inputs.expected} if record.inputs.expected is not None else {})}
+    return {"method": record.method, "inputs": inputs, "seconds": record.seconds, "voiceprints": record.voiceprints,
+            "names": record.names, "named_by": record.named_by}
+
+
+def _options(data: dict[str, Any]) -> TranscribeOptions:
+    """Settings of the known names and types; anything else (a newer or older sofacast's) is left at its default."""
+    defaults = TranscribeOptions()
+    known = {f.name: data[f.name] for f in fields(TranscribeOptions) if f.name in data and _same_kind(data[f.name], getattr(defaults, f.name))}
+    return TranscribeOptions(**known)
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    return type(value) is type(default) or (type(default) is float and type(value) is int)
+
+
+def _made_from(data: dict[str, Any]) -> MadeFrom | None:
+    """None unless every field is there: a transcript of unknown making is redone rather than trusted."""
+    names = [f.name for f in fields(MadeFrom) if f.name != "options"]
+    if not all(isinstance(data.get(name), str) for name in names) or not isinstance(data.get("options"), dict):
+        return None
+    options = _options(data["options"])
+    if asdict(options) != data["options"]:
+        return None
+    return MadeFrom(**{name: data[name] for name in names}, options=options)
+
+
+def _labelled(value: Any, what: str, kind: type | tuple[type, ...]) -> dict[str, Any]:
+    """A table label -> value whose values are all of `kind` (booleans are not numbers here)."""
+    table = _table(value, what)
+    if not all(isinstance(item, kind) and not isinstance(item, bool) for item in table.values()):
+        raise DamagedTranscriptError(f"{what} hold a value of the wrong type")
+    return table
+
+
+def _diarization(data: dict[str, Any]) -> DiarizationRecord:
+    inputs = data.get("inputs")
+    if inputs is not None:
+        inputs = _table(inputs, "the diarization inputs")
+        version, expected = inputs.get("version"), inputs.get("expected")
+        inputs = DiarizationInputs(version, expected) if type(version) is int and (expected is None or type(expected) is int) else None
+    voiceprints = _labelled(data.get("voiceprints", {}), "the voiceprints", list)
+    return DiarizationRecord(
+        method=_text(data.get("method", ""), "the diarization method"), inputs=inputs,
+        seconds={label: float(v) for label, v in _labelled(data.get("seconds", {}), "the speech seconds", (int, float)).items()},
+        voiceprints={label: [float(x) for x in vector if isinstance(x, (int, float))] for label, vector in voiceprints.items()},
+        names=_labelled(data.get("names", {}), "the found names", str),
+        named_by=_labelled(data.get("named_by", {}), "how names were found", str),
     )

@@ -29,7 +29,7 @@ from sofacast.errors import MediaError, SofacastError, SourceError
 from sofacast.feed.guids import GuidLedger
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
-from sofacast.pull.questions import questions_from_description
+from sofacast.questions import questions_from_description
 from sofacast.records import Episode, Guest
 from sofacast.sanitize import html_to_text, plain_text, safe_url, title_text
 from sofacast.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify, unique_slug

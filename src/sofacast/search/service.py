@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sofacast.audio.publish import podcast_mp3_path
-from sofacast.feed.settings import address
+from sofacast.audio.podcast_mp3 import AudioSettings
+from sofacast.audio.published import PublishedAudio, published_audio
+from sofacast.errors import WorkspaceError
+from sofacast.feed.settings import feed_settings
 from sofacast.records import Show
 from sofacast.search.index import Filters, Hit, IndexBusyError, SearchError, SearchIndex
 from sofacast.search.query import QueryError, substring_pattern, to_fts
@@ -45,14 +47,13 @@ def _check_date(value: str | None, option: str) -> str | None:
         raise QueryError(f"{option} {value!r} is not a date", f"Write it as {option} 2026-09-30.") from None
 
 
-def audio_url(workspace: Workspace, show: Show, slug: str) -> str:
-    """Where the episode's published audio is (the podcast MP3 when there is one)."""
-    episode = workspace.load_episode(slug)
-    # A link, not a file to open: the path as the feed names it (feed and pull keep media inside its folder).
-    media = workspace.episode_dir(slug) / episode.media
-    audio = podcast_mp3_path(media) if podcast_mp3_path(media).is_file() else media
-    relative = audio.relative_to(workspace.root)
-    return address(show, relative) if show.base_url else str(relative)
+def audio_settings(workspace: Workspace, show: Show) -> AudioSettings | None:
+    """The podcast MP3's settings (its intro shifts every time), or None when the feed is not set up to make one."""
+    try:
+        return feed_settings(show, workspace.root).audio
+    except WorkspaceError as problem:
+        log.warning("%s; search links point at the media as pulled", problem.one_line())
+        return None
 
 
 def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Result]:
@@ -76,13 +77,14 @@ def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: 
     finally:
         index.close()
     show = workspace.show()
-    urls: dict[str, str] = {}
+    settings = audio_settings(workspace, show) if hits else None
+    audio: dict[str, PublishedAudio] = {}
     results = []
     for hit in hits:
-        episode = hit.passage.episode
-        if episode not in urls:
-            urls[episode] = audio_url(workspace, show, episode)
-        results.append(Result(hit, f"{urls[episode]}#t={int(hit.passage.start)}"))
+        slug = hit.passage.episode
+        if slug not in audio:
+            audio[slug] = published_audio(workspace, show, workspace.load_episode(slug), settings)
+        results.append(Result(hit, audio[slug].at(hit.passage.start)))
     return results
 
 

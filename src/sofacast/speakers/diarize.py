@@ -17,7 +17,7 @@ from sofacast.media.ffmpeg import SAMPLE_RATE
 from sofacast.records import SpeakerTurn
 from sofacast.speakers.clustering import cluster_speakers, unit
 from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, normalize_volume
-from sofacast.transcribe.vad import Span, speech_spans
+from sofacast.media.vad import Span, speech_spans
 
 # Called with (windows embedded so far, windows in all).
 Progress = Callable[[int, int], None]

@@ -8,11 +8,10 @@ so an edited `speakers` table in episode.toml or a newly learned host voice appl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
-from sofacast.records import Episode, Segment, Show, SpeakerTurn, Transcript
+from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, Segment, Show, SpeakerTurn, Transcript
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.diarize import Diarization
 from sofacast.speakers.naming import name_speakers
@@ -28,26 +27,24 @@ def expected_speakers(show: Show, episode: Episode) -> int | None:
     return len(people) or None
 
 
-def diarization_inputs(show: Show, episode: Episode) -> dict[str, Any]:
-    return {"version": DIARIZATION_VERSION, "expected": expected_speakers(show, episode)}
+def diarization_inputs(show: Show, episode: Episode) -> DiarizationInputs:
+    return DiarizationInputs(DIARIZATION_VERSION, expected_speakers(show, episode))
 
 
 def needs_diarization(transcript: Transcript, show: Show, episode: Episode) -> bool:
-    if transcript.diarization.get("method") == "channels":
+    if transcript.diarization.method == "channels":
         return False  # found while transcribing each channel; redone only with the text
-    return transcript.diarization.get("inputs") != diarization_inputs(show, episode)
+    return transcript.diarization.inputs != diarization_inputs(show, episode)
 
 
-def attach(transcript: Transcript, diarization: Diarization, inputs: dict[str, Any]) -> None:
+def attach(transcript: Transcript, diarization: Diarization, inputs: DiarizationInputs) -> None:
     """Split the transcript's segments at the speaker turns and store how speakers were found."""
     if diarization.method == "voices":
         transcript.segments = label_segments(transcript.segments, diarization.turns)
-    transcript.diarization = {
-        "method": diarization.method,
-        "inputs": inputs,
-        "seconds": _speech_seconds(diarization.turns),
-        "voiceprints": {label: [round(float(x), 4) for x in vector] for label, vector in diarization.voiceprints.items()},
-    }
+    transcript.diarization = DiarizationRecord(
+        method=diarization.method, inputs=inputs, seconds=_speech_seconds(diarization.turns),
+        voiceprints={label: [round(float(x), 4) for x in vector] for label, vector in diarization.voiceprints.items()},
+    )
 
 
 def channel_diarization(segments: Sequence[Segment]) -> Diarization:
@@ -71,14 +68,14 @@ def speakers_override(episode: Episode) -> dict[str, str]:
 def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:
     """Name every label (automatic naming, then the episode's overrides) and teach the hosts' voices."""
     labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
-    prints = {label: np.asarray(v, np.float32) for label, v in transcript.diarization.get("voiceprints", {}).items()}
+    prints = {label: np.asarray(v, np.float32) for label, v in transcript.diarization.voiceprints.items()}
     naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), show.hosts,
                            [guest.name for guest in episode.guests], episode.questions, prints,
                            voiceprints.known(excluding=episode.slug))
     override = speakers_override(episode)
     transcript.speakers = {label: override.get(label, naming.names.get(label, label)) for label in labels}
-    transcript.diarization["names"] = naming.names
-    transcript.diarization["named_by"] = {**naming.reasons, **{label: "episode.toml" for label in override if label in labels}}
+    transcript.diarization.names = naming.names
+    transcript.diarization.named_by = {**naming.reasons, **{label: "episode.toml" for label in override if label in labels}}
     for segment in transcript.segments:
         segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
     _learn_hosts(transcript, show, episode, voiceprints, prints)
@@ -86,7 +83,7 @@ def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprint
 
 def _learn_hosts(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints,
                  prints: dict[str, np.ndarray]) -> None:
-    seconds = transcript.diarization.get("seconds", {})
+    seconds = transcript.diarization.seconds
     for host in show.hosts:
         labels = [label for label, name in transcript.speakers.items() if name == host and label in prints]
         if labels:

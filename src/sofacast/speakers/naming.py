@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sofacast.chunks.align import MATCH_THRESHOLD
-from sofacast.chunks.asking import asks, question_similarity
+from sofacast.questions import asking_scores
 from sofacast.turns import Turn
 
 # Cosine similarity above which a voice is taken to be a remembered host. GE2E embeddings of one
@@ -25,19 +24,6 @@ VOICE_MATCH = 0.75
 class Naming:
     names: dict[str, str] = field(default_factory=dict)  # label -> name
     reasons: dict[str, str] = field(default_factory=dict)  # label -> how the name was found
-
-
-def asking_scores(turns: Sequence[Turn], questions: Sequence[str]) -> dict[str, float]:
-    """How much each label sounds like the interviewer: notes questions put, plus questions asked and answered."""
-    scores: dict[str, float] = {}
-    for index, turn in enumerate(turns):
-        if turn.who is None:
-            continue
-        answered = index + 1 < len(turns) and turns[index + 1].who != turn.who
-        matched = max((question_similarity(q, turn.text) for q in questions), default=0.0)
-        score = (matched if matched >= MATCH_THRESHOLD else 0.0) * 2 + (0.5 if answered and asks(turn.text) else 0.0)
-        scores[turn.who] = scores.get(turn.who, 0.0) + score
-    return scores
 
 
 def name_speakers(labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[str], guests: Sequence[str],

@@ -2,7 +2,7 @@
 
 The network is three LSTM layers (40 mel bands -> 256) and a linear layer, trained with the
 generalized end-to-end loss (Wan et al., 2018) on LibriSpeech, VoxCeleb 1 and 2. Its weights come
-from resemblyzer 0.1.4's `pretrained.pt` (Apache-2.0), converted once by `convert_resemblyzer` into
+from resemblyzer 0.1.4's `pretrained.pt` (Apache-2.0), converted once by `tools/convert_resemblyzer.py` (in the repository) into
 `data/voice_encoder.npz`, which ships inside this package; they are checked by sha256 when loaded.
 """
 

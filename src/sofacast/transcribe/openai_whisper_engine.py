@@ -19,11 +19,10 @@ from whisper.model import ModelDimensions, Whisper
 from sofacast import atomic
 from sofacast.errors import ModelError
 from sofacast.media.ffmpeg import SAMPLE_RATE
-from sofacast.records import Segment, Word
+from sofacast.records import Segment, TranscribeOptions, Word
 from sofacast.transcribe.ct2_checkpoint import alignment_heads, read_ct2_variables, to_openai_state
-from sofacast.transcribe.engines import TranscribeOptions
 from sofacast.transcribe.models import ModelSource
-from sofacast.transcribe.vad import Span, plan_chunks
+from sofacast.media.vad import Span, plan_chunks
 
 CACHE_ENV = "SOFACAST_CACHE_DIR"
 

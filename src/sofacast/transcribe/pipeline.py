@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -14,14 +13,14 @@ from sofacast import atomic
 from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.media import ffmpeg
-from sofacast.records import Episode, Segment, Transcript
-from sofacast.search import index as search_index
+from sofacast.records import DiarizationInputs, Episode, MadeFrom, Segment, Transcript, TranscribeOptions
 from sofacast.speakers import labelling
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
-from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, TranscribeOptions, load_engine
-from sofacast.transcribe.models import ModelSource, resolve_model, sha256_file
+from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
+from sofacast.hashing import sha256_file
+from sofacast.transcribe.models import ModelSource, resolve_model
 from sofacast.transcripts import DamagedFile, read_transcript
 from sofacast.workspace import Workspace
 
@@ -74,7 +73,7 @@ class Transcriber:
         self.workspace = workspace
         self.engine_name = engine
         self.model: ModelSource = resolve_model(model)
-        self.options = options or TranscribeOptions.for_this_machine()
+        self.options = options or options_for_this_machine()
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
@@ -82,18 +81,16 @@ class Transcriber:
             self._engine = load_engine(self.engine_name, self.model, self.options)
         return self._engine
 
-    def provenance(self, episode: Episode, media: Path) -> dict[str, Any]:
-        return {
-            "media": episode.media, "media_sha256": sha256_file(media), "engine": self.engine_name,
-            "model": self.model.name, "model_fingerprint": self.model.fingerprint, "options": self.options.as_dict(),
-        }
+    def provenance(self, episode: Episode, media: Path) -> MadeFrom:
+        return MadeFrom(media=episode.media, media_sha256=sha256_file(media), engine=self.engine_name,
+                        model=self.model.name, model_fingerprint=self.model.fingerprint, options=self.options)
 
     def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
         """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files."""
         episode = self.workspace.load_episode(slug)
         show = self.workspace.show()
         media = self.workspace.media_path(episode)
-        source = self.provenance(episode, media) if media.is_file() else {}
+        source = self.provenance(episode, media) if media.is_file() else None
         existing = self._existing(slug)
         audio = _Audio(media)
         if not force and existing is not None and existing.source == source:
@@ -111,7 +108,6 @@ class Transcriber:
         if unchanged and not force and self._renderings_exist(slug):
             return TranscribeResult(slug, up_to_date=True, transcript=transcript)
         written = write_transcript(self.workspace, transcript)
-        search_index.refresh(self.workspace, [slug])
         return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=written)
 
     @staticmethod
@@ -120,7 +116,7 @@ class Transcriber:
             return None
         return lambda done, total: on_progress(seconds * done / max(total, 1), seconds, f"{SPEAKER_STAGE} in {slug}")
 
-    def _transcribe(self, slug: str, audio: _Audio, source: dict[str, Any], on_progress: ProgressCallback | None) -> Transcript:
+    def _transcribe(self, slug: str, audio: _Audio, source: MadeFrom | None, on_progress: ProgressCallback | None) -> Transcript:
         stereo = audio.stereo()
         if stereo is not None and one_speaker_per_channel(stereo):
             sides = [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
@@ -131,10 +127,10 @@ class Transcriber:
             segment.id = index
         transcript = Transcript(
             episode=slug, language=self.options.language, duration=audio.duration(), engine=self.engine_name,
-            model=self.model.name, options=self.options.as_dict(), segments=segments, source=source,
+            model=self.model.name, options=self.options, segments=segments, source=source,
         )
         if stereo is not None and any(segment.label for segment in segments):
-            labelling.attach(transcript, labelling.channel_diarization(segments), {"version": labelling.DIARIZATION_VERSION})
+            labelling.attach(transcript, labelling.channel_diarization(segments), DiarizationInputs(labelling.DIARIZATION_VERSION))
         return transcript
 
     def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:

@@ -1,6 +1,6 @@
 """Turn resemblyzer's `pretrained.pt` into the `voice_encoder.npz` this package ships.
 
-    python -m sofacast.speakers.convert_resemblyzer path/to/resemblyzer/pretrained.pt out.npz
+    python -m tools.convert_resemblyzer path/to/resemblyzer/pretrained.pt out.npz
 
 Run once by a developer (the .pt comes from the Resemblyzer 0.1.4 wheel on PyPI); torch is not needed.
 Only the network is kept: the optimizer state and the GE2E similarity scale are training leftovers.
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from sofacast import atomic
-from sofacast.speakers.torch_checkpoint import read_legacy_checkpoint
+from tools.torch_checkpoint import read_legacy_checkpoint
 
 
 def convert(checkpoint: Path, target: Path) -> None:

@@ -1,5 +1,7 @@
-"""`sofacast publish SOURCE`: pull -> transcribe -> chunk -> feed, one stage after another, each skipping
-what is already up to date, so publishing the same source twice changes nothing."""
+"""`sofacast publish SOURCE`: pull -> transcribe -> chunk -> (search index) -> feed, one stage after another,
+each skipping what is already up to date, so publishing the same source twice changes nothing.
+
+The stages are libraries that know nothing of each other; this module is what runs them in order."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from dataclasses import dataclass, field
 from sofacast import faults
 from sofacast.chunks.pipeline import chunk_episode
 from sofacast.errors import SofacastError
-from sofacast.feed.publish import write_feed
+from sofacast.feed.write import write_feed
 from sofacast.pull import PullOptions, pull
+from sofacast.search import index as search_index
 from sofacast.transcribe.pipeline import Transcriber
 from sofacast.workspace import Workspace
 
@@ -69,6 +72,8 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
             _transcribe_and_chunk(workspace, transcriber, slug, report, tell)
         except SofacastError as exc:
             report.failures.append((slug, exc))
+    if report.transcribed or report.chunked:  # the orchestrator keeps the index current; the stages do not know it
+        search_index.refresh(workspace, dict.fromkeys(report.transcribed + report.chunked))
     result = write_feed(workspace, on_progress=lambda done, total, what: tell(done, total, what))
     report.feed_written, report.feed_episodes, report.kept = result.written, len(result.episodes) + len(result.kept), result.kept
     report.failures += [(slug, exc) for slug, exc in result.failures if slug not in {s for s, _ in report.failures}]

@@ -12,7 +12,8 @@ from sofacast.feed.build import PublishedEpisode, build_feed, published_at
 from sofacast.feed.episodes import EpisodeContext, episode_link, publish_episode
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.previous import published_items, with_items, without_items
-from sofacast.feed.settings import FEED_FILE, FeedSettings, feed_settings, public_url
+from sofacast.addresses import public_url
+from sofacast.feed.settings import FEED_FILE, FeedSettings, feed_settings
 from sofacast.feed.validate import Expected, Finding, validate_feed
 from sofacast.records import Episode, Show
 from sofacast.shownotes.related import TopicIndex

@@ -1,0 +1,1 @@
+"""Developer tools, not shipped in the wheel: run from the repository root as `python -m tools.<name>`."""
