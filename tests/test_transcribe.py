@@ -3,13 +3,15 @@
 import json
 import re
 import shutil
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from sofacast.errors import ModelError
 from sofacast.transcribe.models import BUNDLED_SHA256, bundled_model, resolve_model, verified_model_dir
-from tests.conftest import JFK_TEXT, RECORDINGS
+from tests.conftest import JFK_TEXT, RECORDINGS, ROOT
 from tests.scoring import word_error_rate
 
 
@@ -122,3 +124,27 @@ def test_bundled_model_is_verified_before_loading(tmp_path: Path):
     with pytest.raises(ModelError, match="not the pinned"):
         verified_model_dir(copy)
     assert resolve_model(None) == resolve_model("tiny.en")
+
+
+def test_without_the_openai_extra_the_hint_installs_torchs_cpu_build_first(jfk_episode: Path, cli, monkeypatch):
+    # The extra is installed here; hiding torch from the import system is how a machine without it looks.
+    monkeypatch.delitem(sys.modules, "sofacast.transcribe.openai_whisper_engine", raising=False)
+    monkeypatch.setitem(sys.modules, "torch", None)
+    result = cli("transcribe", "jfk", "--engine", "openai-whisper", "-w", jfk_episode)
+    assert result.exit_code == 1 and "the openai-whisper engine is not installed (torch is missing)" in result.stderr
+    hint = result.stderr.split("is missing)", 1)[1]
+    assert hint.index("--index-url https://download.pytorch.org/whl/cpu") < hint.index("pip install 'sofacast[openai]'")
+
+
+def test_the_openai_extra_never_widens_torch_past_the_installed_build():
+    """Unbounded, `pip install 'sofacast[openai]'` replaces a CPU torch with the newest CUDA build (GBs)."""
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["openai"]
+    torch = next(Requirement(line) for line in extra if Requirement(line).name == "torch")
+    assert any(spec.operator in ("<", "<=", "==", "~=") for spec in torch.specifier), f"{torch} has no upper bound"
+    assert Version(version("torch")) in torch.specifier  # the CPU build installed by the README's command fits it
+    assert Version("99.0") not in torch.specifier
