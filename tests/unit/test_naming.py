@@ -1,0 +1,224 @@
+"""Putting names on speaker labels (sofacast.speakers.naming) and the question logic it relies on (sofacast.questions).
+
+Turns are built by hand. Naming's order of trust: a remembered host voiceprint, then the voice that
+asks the show notes' questions, then guests in order of first appearance; leftover labels stay
+unnamed, and every name records how it was found. The question tests add to tests/test_chunks.py and
+tests/test_questions.py: scores, optimality of the alignment, and description edge cases.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sofacast.questions import (
+    MATCH_THRESHOLD,
+    align_questions,
+    asking_scores,
+    asks,
+    question_similarity,
+    questions_from_description,
+)
+from sofacast.records import Segment
+from sofacast.speakers.naming import VOICE_MATCH, name_speakers
+from sofacast.turns import Turn
+
+NOTES = ["Why is doubt such a powerful weapon for attackers?", "How can journalists verify leaked documents?"]
+BASIS = np.eye(256, dtype=np.float32)
+
+
+def conversation(*lines: tuple[str | None, str]) -> list[Turn]:
+    return [Turn(who, [Segment(i, 10.0 * i, 10.0 * i + 8.0, text, speaker=who, label=who)])
+            for i, (who, text) in enumerate(lines)]
+
+
+def voice_like(index: int, similarity: float, other: int = 200) -> np.ndarray:
+    """A unit vector with exactly `similarity` to BASIS[index]."""
+    return (similarity * BASIS[index] + math.sqrt(1 - similarity**2) * BASIS[other]).astype(np.float32)
+
+
+# S1 puts the notes' questions, S2 answers; S2 speaks first.
+INTERVIEW = conversation(
+    ("S2", "Glad to be here, thanks for having me."),
+    ("S1", "Why is doubt such a powerful weapon for attackers?"),
+    ("S2", "Because it costs nothing and spreads itself."),
+    ("S1", "How can journalists verify leaked documents?"),
+    ("S2", "They check the metadata and ask the sources."),
+)
+
+
+def test_the_voice_that_asks_the_notes_questions_is_the_host_even_when_it_speaks_second() -> None:
+    naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
+    assert naming.reasons == {"S1": "asks the questions", "S2": "order of appearance"}
+
+
+def test_a_remembered_host_voice_wins_over_who_asks() -> None:
+    prints = {"S1": BASIS[1], "S2": voice_like(0, 0.9)}  # S2 sounds like Elena's remembered voice
+    naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Elena": BASIS[0]})
+    assert naming.names == {"S2": "Elena", "S1": "Ana"}
+    assert naming.reasons == {"S2": "voiceprint (0.90)", "S1": "order of appearance"}
+
+
+def test_a_voice_just_below_the_match_threshold_is_not_taken_for_the_host() -> None:
+    prints = {"S1": BASIS[1], "S2": voice_like(0, VOICE_MATCH - 0.01)}
+    naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Elena": BASIS[0]})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
+    assert naming.reasons["S1"] == "asks the questions"
+
+
+def test_the_closest_of_two_similar_voices_is_the_host() -> None:
+    prints = {"S1": voice_like(0, 0.8), "S2": voice_like(0, 0.95)}
+    naming = name_speakers(["S1", "S2"], [], ["Elena"], ["Ana"], [], prints, {"Elena": BASIS[0]})
+    assert naming.names == {"S2": "Elena", "S1": "Ana"}
+
+
+def test_two_remembered_hosts_each_get_their_own_voice() -> None:
+    elena, marc = BASIS[0], (0.6 * BASIS[0] + 0.711 * BASIS[1] + 0.366 * BASIS[2]).astype(np.float32)
+    s2 = (0.9 * BASIS[0] + 0.436 * BASIS[1]).astype(np.float32)  # like Elena (0.90) and like Marc (0.85)
+    prints = {"S1": voice_like(0, 0.95), "S2": s2, "S3": BASIS[3]}
+    assert s2 @ elena > s2 @ marc > VOICE_MATCH
+    naming = name_speakers(["S1", "S2", "S3"], [], ["Elena", "Marc"], ["Ana"], [], prints, {"Elena": elena, "Marc": marc})
+    assert naming.names == {"S1": "Elena", "S2": "Marc", "S3": "Ana"}  # Elena is S1's, the closer voice
+    assert naming.reasons["S2"] == "voiceprint (0.85)"
+
+
+def test_a_remembered_voice_of_someone_not_a_host_names_nobody() -> None:
+    prints = {"S1": BASIS[1], "S2": voice_like(0, 0.99)}
+    naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Ana": BASIS[0]})
+    assert naming.reasons == {"S1": "asks the questions", "S2": "order of appearance"}
+
+
+def test_guests_are_named_in_order_of_first_appearance() -> None:
+    turns = conversation(("S1", "Why is doubt such a powerful weapon for attackers?"), ("S3", "It is cheap."),
+                         ("S2", "And it spreads."))
+    naming = name_speakers(["S1", "S3", "S2"], turns, ["Elena"], ["Ana", "Ben"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S3": "Ana", "S2": "Ben"}
+
+
+def test_labels_left_over_stay_unnamed() -> None:
+    naming = name_speakers(["S1", "S2", "S3", "S4"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
+    assert set(naming.reasons) == {"S1", "S2"}
+
+
+def test_a_second_host_is_named_only_when_there_are_more_voices_than_guests() -> None:
+    turns = conversation(
+        ("S1", "Why is doubt such a powerful weapon for attackers?"), ("S3", "It costs nothing."),
+        ("S1", "How can journalists verify leaked documents?"), ("S3", "By the metadata."),
+        ("S2", "What would you tell a young reporter today?"), ("S3", "Check twice."),
+    )
+    three = name_speakers(["S1", "S3", "S2"], turns, ["Elena", "Marc"], ["Ana"], NOTES, {}, {})
+    assert three.names == {"S1": "Elena", "S2": "Marc", "S3": "Ana"}
+    two = name_speakers(["S1", "S2"], turns, ["Elena", "Marc"], ["Ana"], NOTES, {}, {})
+    assert two.names == {"S1": "Elena", "S2": "Ana"}  # Marc is not in this episode
+
+
+def test_a_host_listed_among_the_guests_is_not_named_twice() -> None:
+    prints = {"S1": BASIS[0], "S2": BASIS[1]}
+    naming = name_speakers(["S1", "S2"], [], ["Elena"], ["Elena", "Ana"], [], prints, {"Elena": BASIS[0]})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
+
+
+# --- asking_scores and asks -----------------------------------------------------------------------
+
+def test_asking_scores_count_notes_questions_twice_and_answered_questions_once() -> None:
+    # Each of S1's turns matches a notes question fully (2 x 1.0) and is an answered question (0.5).
+    assert asking_scores(INTERVIEW, NOTES) == {"S2": 0.0, "S1": 5.0}
+
+
+def test_an_unanswered_question_scores_only_its_match_with_the_notes() -> None:
+    turns = conversation(("S1", "Why is doubt such a powerful weapon for attackers?"))
+    assert asking_scores(turns, NOTES) == {"S1": 2.0}
+
+
+def test_an_answered_question_missing_from_the_notes_scores_half() -> None:
+    turns = conversation(("S1", "What did you have for breakfast this morning?"), ("S2", "Toast."), (None, "[music]"))
+    assert asking_scores(turns, NOTES) == {"S1": 0.5, "S2": 0.0}  # unlabelled turns are skipped
+
+
+def test_a_weak_match_with_the_notes_counts_nothing() -> None:
+    spoken = "Doubt is everywhere."  # one topic word of five
+    assert question_similarity(NOTES[0], spoken) < MATCH_THRESHOLD
+    assert asking_scores(conversation(("S1", spoken)), NOTES) == {"S1": 0.0}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Really?", False),  # too short to be an interview question
+    ("You did what?", False),
+    ("So why did the talks fail", True),  # a connective, then an interrogative
+    ("So, the talks failed.", False),
+    ("Walk us through the attack on the grid.", True),  # a request
+    ("I see. That is fascinating.", False),
+    ("Is that right, Ana?", True),
+])
+def test_asks(text: str, expected: bool) -> None:
+    assert asks(text) is expected
+
+
+# --- align_questions: the best order-preserving pairing -------------------------------------------
+
+TOPICS = ["doubt", "weapon", "election", "journalist", "document", "norm", "state", "cable", "attack", "border"]
+question_text = st.lists(st.sampled_from(TOPICS), min_size=1, max_size=4, unique=True).map(lambda w: " ".join(w) + "?")
+
+
+def brute_force_best(spoken: list[str], written: list[str]) -> float:
+    best = 0.0
+    for size in range(1, min(len(spoken), len(written)) + 1):
+        for rows in itertools.combinations(range(len(spoken)), size):
+            for cols in itertools.combinations(range(len(written)), size):
+                scores = [question_similarity(written[j], spoken[i]) for i, j in zip(rows, cols)]
+                if min(scores) >= MATCH_THRESHOLD:
+                    best = max(best, sum(scores))
+    return best
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(question_text, max_size=4), st.lists(question_text, max_size=4))
+def test_alignment_is_order_preserving_above_threshold_and_of_the_largest_total(spoken: list[str], written: list[str]) -> None:
+    matches = align_questions(spoken, written)
+    pairs = sorted(matches.items())
+    assert all(a[1] < b[1] for a, b in itertools.pairwise(pairs))  # never crosses order, never reuses a notes question
+    assert all(question_similarity(written[j], spoken[i]) >= MATCH_THRESHOLD for i, j in pairs)
+    total = sum(question_similarity(written[j], spoken[i]) for i, j in pairs)
+    assert total == pytest.approx(brute_force_best(spoken, written))
+
+
+def test_alignment_with_nothing_on_one_side_is_empty() -> None:
+    assert align_questions([], NOTES) == {}
+    assert align_questions(NOTES, []) == {}
+
+
+def test_a_stricter_threshold_drops_a_loose_paraphrase() -> None:
+    spoken = ["Why is doubt a weapon?"]  # two of the five topic words
+    assert align_questions(spoken, NOTES) == {0: 0}
+    assert align_questions(spoken, NOTES, threshold=0.5) == {}
+
+
+# --- questions_from_description -------------------------------------------------------------------
+
+def test_a_question_listed_twice_is_kept_once() -> None:
+    assert questions_from_description("• Why now?\n• Why now?\n• Why here?") == ["Why now?", "Why here?"]
+
+
+def test_numbered_forms_q1_and_parenthesised_numbers_are_bullets() -> None:
+    description = "Q1: Who pays?\n(2) Who decides?\nQ3) Who checks?"
+    assert questions_from_description(description) == ["Who pays?", "Who decides?", "Who checks?"]
+
+
+def test_a_line_that_does_not_end_in_a_question_mark_is_not_a_question() -> None:
+    assert questions_from_description("• Why? Because we can.\n- Is it safe? Yes") == []
+
+
+def test_a_question_over_the_length_limit_is_dropped() -> None:
+    long_question = "Why " + "very " * 120 + "long?"
+    assert questions_from_description(f"• {long_question}\n• Short one?") == ["Short one?"]
+
+
+def test_markup_in_a_question_line_is_removed() -> None:
+    assert questions_from_description("• Why do <b>norms</b> matter?") == ["Why do norms matter?"]
