@@ -137,10 +137,11 @@ def show_options(
 @reports_errors
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder for the new show.")] = Path("."),
-    title: Annotated[str, typer.Option(help="Show title.")] = ...,
-    author: Annotated[str, typer.Option(help="Author shown in podcast apps.")] = ...,
-    email: Annotated[str, typer.Option(help="Owner email (Apple requires one).")] = ...,
-    base_url: Annotated[str, typer.Option(help="Public URL where feeds/, transcripts/ and episodes/ are served.")] = ...,
+    *,
+    title: Annotated[str, typer.Option(help="Show title.")],
+    author: Annotated[str, typer.Option(help="Author shown in podcast apps.")],
+    email: Annotated[str, typer.Option(help="Owner email (Apple requires one).")],
+    base_url: Annotated[str, typer.Option(help="Public URL where feeds/, transcripts/ and episodes/ are served.")],
     host: Annotated[list[str] | None, typer.Option("--host", help="Host name; repeat for several.")] = None,
     description: Annotated[str, typer.Option(help="Show description.")] = "",
     language: Annotated[str, typer.Option(help="Language code.")] = "en",
@@ -215,7 +216,8 @@ def transcribe(
             else:
                 changed.append(slug)
                 words = sum(len(s.text.split()) for s in result.transcript.segments)
-                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {ws.transcript_path(slug).parent}/{slug}.*")
+                folder = ws.transcript_path(slug).parent
+                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {folder}/{slug}.*")
 
         with refreshing_search(ws, changed):
             for_each_episode(ws, slugs, all_episodes, one)
@@ -332,7 +334,8 @@ def search(
 @command()
 @reports_errors
 def index(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the index away and build it again from transcripts/.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Throw the index away and build it again from transcripts/.")]
+    = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
@@ -347,7 +350,8 @@ def index(
     search_index = SearchIndex.open(ws)
     try:
         changed = search_index.sync()
-        say(quiet, f"Index up to date: {search_index.count()} passages" + (f" (re-indexed {', '.join(changed)})" if changed else ""))
+        reindexed = f" (re-indexed {', '.join(changed)})" if changed else ""
+        say(quiet, f"Index up to date: {search_index.count()} passages{reindexed}")
     finally:
         search_index.close()
 

@@ -76,8 +76,8 @@ class Bar:
     def update(self, done: float, total: float | None, description: str | None = None) -> None:
         if self._progress is not None and self._task is not None:
             # Descriptions name episodes (pulled titles): shown as text, never read as rich markup.
-            extra = {"description": escape(terminal_text(description))} if description else {}
-            self._progress.update(self._task, completed=done, total=total, **extra)
+            shown = escape(terminal_text(description)) if description else None  # None: the description stays
+            self._progress.update(self._task, completed=done, total=total, description=shown)
 
 
 @contextmanager
@@ -86,7 +86,8 @@ def seconds_bar(label: str, quiet: bool) -> Iterator[Bar]:
     if not interactive(quiet):
         yield Bar(None, None)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:>6.0f}/{task.total:.0f} s"), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:>6.0f}/{task.total:.0f} s"),
+               TimeRemainingColumn())
     with Progress(*columns, console=err, transient=True) as progress:
         yield Bar(progress, progress.add_task(label, total=1.0))  # the real total arrives with the first update
 

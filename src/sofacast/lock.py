@@ -57,7 +57,8 @@ def workspace_lock(root: Path, command: str, wait: bool = True,
         holder = _holder(root)
         if not wait:
             raise WorkspaceBusyError(f"{root} is busy: {holder} is writing it",
-                                     "Run the command again when it has finished, or leave out --no-wait to wait for it.") from None
+                                     "Run the command again when it has finished, "
+                                     "or leave out --no-wait to wait for it.") from None
         if on_wait:
             on_wait(f"Waiting for {holder} to finish with {root}…")
         lock.acquire()

@@ -22,6 +22,8 @@ from sofacast.sanitize import plain_text, safe_url
 # A BCP 47 language tag as podcast feeds use it: "en", "en-GB", "pt-BR", "zh-Hans-CN".
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 LABEL = re.compile(r"S\d{1,3}")
+# A UUID's own shape: a looser pattern (36 hex digits or dashes) would pass text that breaks every episode's GUID.
+UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_NUMBER = 1_000_000
 MAX_TEXT = 100_000
 
@@ -65,7 +67,7 @@ class Owner(_Table):
 class FeedTable(_Table):
     link: Text = ""
     locked: bool = True
-    guid: Annotated[str, Field(pattern=r"^[0-9a-fA-F-]{36}$")] | None = None
+    guid: Annotated[str, Field(pattern=UUID_PATTERN)] | None = None
     artwork: Text = ""
     audio: Literal["mp3", "original"] = "mp3"
     bitrate: Annotated[str, Field(pattern=r"^(3[2-9]|[4-9]\d|[12]\d\d|3[01]\d|320)k$")] = "96k"
@@ -174,7 +176,10 @@ def parse_clock(value: str | float) -> float:
     if isinstance(value, bool):
         raise ValueError("not a time")
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer past float's range (10**400) is no time either
+            raise ValueError("not a time") from None
     else:
         match = re.fullmatch(r"\s*(?:(?:(\d+):)?(\d+):)?(\d+(?:\.\d+)?)\s*", value)
         if not match:
@@ -182,7 +187,10 @@ def parse_clock(value: str | float) -> float:
         hours, minutes, secs = match.groups()
         if (minutes is not None and float(secs) >= 60) or (hours is not None and int(minutes) >= 60):
             raise ValueError("not a time")
-        seconds = int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(secs)
+        try:
+            seconds = float(int(hours or 0) * 3600 + int(minutes or 0) * 60) + float(secs)
+        except OverflowError:
+            raise ValueError("not a time") from None
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError("not a time")
     return seconds

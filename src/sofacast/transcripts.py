@@ -81,8 +81,8 @@ def _valid_chunks(data: Any) -> list[dict[str, Any]] | None:
 
 def _valid_chapters(data: Any) -> list[dict[str, Any]] | None:
     chapters = data.get("chapters") if isinstance(data, dict) else None
-    ok = isinstance(chapters, list) and all(isinstance(c, dict) and _time_ok(c.get("startTime")) and isinstance(c.get("title"), str)
-                                            for c in chapters)
+    ok = isinstance(chapters, list) and all(
+        isinstance(c, dict) and _time_ok(c.get("startTime")) and isinstance(c.get("title"), str) for c in chapters)
     return chapters if ok else None
 
 

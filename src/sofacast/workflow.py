@@ -43,7 +43,8 @@ class PublishReport:
     def lines(self) -> list[str]:
         slugs = self.pulled + self.already_pulled
         return [
-            f"pulled: {', '.join(self.pulled) or 'nothing new'}" + (f" (already had {', '.join(self.already_pulled)})" if self.already_pulled else ""),
+            f"pulled: {', '.join(self.pulled) or 'nothing new'}"
+            + (f" (already had {', '.join(self.already_pulled)})" if self.already_pulled else ""),
             f"transcribed: {', '.join(self.transcribed) or 'all up to date'}",
             f"chunked: {', '.join(self.chunked) or 'all up to date'}",
             f"feed: {self.feed_episodes} episodes, {'written' if self.feed_written else 'unchanged'}"
@@ -57,10 +58,10 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
     report = PublishReport()
     tell = on_progress or (lambda done, total, what: None)
     try:
-        for result in pull(workspace, request.source, request.pull,
+        for pulled in pull(workspace, request.source, request.pull,
                            on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
-            if result.status != "skipped":
-                (report.pulled if result.pulled else report.already_pulled).append(result.slug)
+            if pulled.status != "skipped":
+                (report.pulled if pulled.pulled else report.already_pulled).append(pulled.slug)
     except SofacastError as exc:
         if not report.pulled + report.already_pulled:
             raise
@@ -82,7 +83,8 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
 
 def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: str, report: PublishReport,
                           tell: Progress) -> None:
-    transcribed = transcriber.run(slug, on_progress=lambda done, total, what=None: tell(done, total, what or f"Transcribing {slug}"))
+    transcribed = transcriber.run(
+        slug, on_progress=lambda done, total, what=None: tell(done, total, what or f"Transcribing {slug}"))
     if not transcribed.up_to_date:
         report.transcribed.append(slug)
     faults.checkpoint("publish:transcribed")

@@ -45,7 +45,8 @@ def read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise WorkspaceError(f"cannot read {path} ({exc.strerror or exc})", "Check the file exists and is readable.") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path} is not valid TOML ({exc})", "Fix that line in a text editor and run the command again.") from exc
+        raise WorkspaceError(f"{path} is not valid TOML ({exc})",
+                             "Fix that line in a text editor and run the command again.") from exc
     except UnicodeDecodeError as exc:
         raise WorkspaceError(f"{path} is not UTF-8 text", "Save it as UTF-8 and run the command again.") from exc
 
@@ -167,7 +168,8 @@ class Workspace:
         path = self.episode_dir(slug) / EPISODE_FILE
         if is_valid_slug(slug) and not self.episode_dir(slug).resolve().is_relative_to(self.root):
             raise WorkspaceError(f"episodes/{slug} is a link to {self.episode_dir(slug).resolve()}, outside the workspace",
-                                 "Move the folder into episodes/ instead of linking it; sofacast only reads and writes inside the workspace.")
+                                 "Move the folder into episodes/ instead of linking it; "
+                                 "sofacast only reads and writes inside the workspace.")
         if not is_valid_slug(slug) or not path.is_file():
             known = ", ".join(self.slugs()) or "none yet"
             raise UnknownEpisodeError(

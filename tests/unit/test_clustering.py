@@ -23,14 +23,14 @@ def voices(windows: list[int], noise: float = 0.04, seed: int = 1) -> tuple[np.n
     """Unit embeddings of len(windows) speakers (windows[i] each) and the true speaker of each."""
     rng = np.random.default_rng(seed)
     centres = unit(rng.standard_normal((len(windows), SIZE)))
-    noisy = [unit(centre + noise * rng.standard_normal((count, SIZE))) for centre, count in zip(centres, windows)]
+    noisy = [unit(centre + noise * rng.standard_normal((count, SIZE))) for centre, count in zip(centres, windows, strict=True)]
     points = np.concatenate(noisy)
     return points, np.repeat(np.arange(len(windows)), windows)
 
 
 def same_grouping(found: np.ndarray, truth: np.ndarray) -> bool:
     """The same partition, whatever the label numbers."""
-    pairs = set(zip(found.tolist(), truth.tolist()))
+    pairs = set(zip(found.tolist(), truth.tolist(), strict=True))
     return len(pairs) == len(set(found.tolist())) == len(set(truth.tolist()))
 
 

@@ -1,6 +1,6 @@
-"""Artwork size for Apple's rules: sofacast.feed.validate.image_size and the artwork findings of validate_feed.
+"""Artwork size for Apple's rules: sofacast.images.image_size (Pillow) and the artwork findings of validate_feed.
 
-Pillow is not installed, so the images are written by hand with struct and zlib: real 1-bit PNGs and
+The images are written by hand with struct and zlib, independently of Pillow, which reads them: real 1-bit PNGs and
 real grey JPEGs (baseline and progressive, decodable by ffmpeg) whose every 8x8 block is flat, so the
 scan data is a few bits per block. Truncated and non-image files must give None, and the feed check
 then says the artwork "is not a PNG or JPEG".
@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sofacast.feed.apple import ARTWORK_MAX_PIXELS, ARTWORK_MIN_PIXELS
-from sofacast.feed.validate import Expected, image_size, validate_feed
+from sofacast.feed.validate import Expected, validate_feed
+from sofacast.images import image_size
 
 # --- writing images by hand -----------------------------------------------------------------------
 
@@ -125,9 +126,6 @@ def test_garbage_after_a_jpeg_start_never_raises(tmp_path_factory: pytest.TempPa
     assert size is None or (isinstance(size, tuple) and len(size) == 2)
 
 
-@pytest.mark.xfail(strict=True, reason="JPEG allows any number of 0xFF fill bytes before a marker (ITU T.81 B.1.1.2); "
-                                       "image_size reads the second 0xFF as the marker and reports a valid JPEG as "
-                                       "'not a PNG or JPEG'")
 def test_fill_bytes_before_a_marker_are_skipped(tmp_path: Path) -> None:
     image = jpeg(1400, 1400)
     frame = image.index(b"\xff\xc0")

@@ -172,7 +172,7 @@ def brute_force_best(spoken: list[str], written: list[str]) -> float:
     for size in range(1, min(len(spoken), len(written)) + 1):
         for rows in itertools.combinations(range(len(spoken)), size):
             for cols in itertools.combinations(range(len(written)), size):
-                scores = [question_similarity(written[j], spoken[i]) for i, j in zip(rows, cols)]
+                scores = [question_similarity(written[j], spoken[i]) for i, j in zip(rows, cols, strict=True)]
                 if min(scores) >= MATCH_THRESHOLD:
                     best = max(best, sum(scores))
     return best

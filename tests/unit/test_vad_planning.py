@@ -65,7 +65,7 @@ def test_speech_spans_find_each_burst_of_vowels_between_silences() -> None:
     audio = np.concatenate([silence(1.0), voice(1.5), silence(2.0), voice(1.5), silence(1.5)])
     spans = speech_spans(audio)
     assert len(spans) == len(bursts)
-    for span, (start, end) in zip(spans, bursts):
+    for span, (start, end) in zip(spans, bursts, strict=True):
         assert start - 0.6 <= span.start <= start + 0.3  # Silero pads speech by up to 0.4 s
         assert end - 0.3 <= span.end <= end + 0.6
     assert not any(span.start <= 3.5 <= span.end for span in spans)  # the middle of the long silence
@@ -146,7 +146,7 @@ def test_chunks_cover_all_speech_in_order_and_cut_only_in_silence(sample: tuple[
         assert len(holders) == 1, (span, chunks)
         members[holders[0]].append(span)
     assert [s for group in members for s in group] == spans  # chunks take the spans in order
-    for index, (chunk, group) in enumerate(zip(chunks, members)):
+    for index, (chunk, group) in enumerate(zip(chunks, members, strict=True)):
         assert group, "a chunk without speech"
         assert group[0].start - chunk.start <= 2 * PAD_SECONDS + EPS  # only padding around the speech
         assert chunk.end - group[-1].end <= 2 * PAD_SECONDS + EPS

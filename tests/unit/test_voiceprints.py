@@ -151,8 +151,6 @@ def test_a_good_entry_beside_a_damaged_one_is_not_kept(tmp_path: Path) -> None:
     assert prints.damaged and prints.people == {}
 
 
-@pytest.mark.xfail(strict=True, reason="save() rounds seconds to 0.1 s, so a contribution under 0.05 s is written as 0.0, "
-                                       "which load() refuses: every remembered voice is then lost as 'damaged'")
 def test_what_save_writes_load_reads_back_even_for_a_very_short_contribution(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
     prints.learn("Elena", "ep1", BASIS[0], 120.0)

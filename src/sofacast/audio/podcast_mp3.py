@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sofacast import atomic, faults
-from sofacast.media import ffmpeg
 from sofacast.hashing import sha256_file
+from sofacast.media import ffmpeg
 
 OUTPUT_RATE = 44100
 

@@ -32,7 +32,7 @@ def interviewers(transcript: Transcript, hosts: Sequence[str], questions: Sequen
     if present:
         return present
     scores = asking_scores(group_turns(transcript.segments), questions)
-    return {max(scores, key=scores.get)} if scores and max(scores.values()) > 0 else set()
+    return {max(scores, key=lambda label: scores[label])} if scores and max(scores.values()) > 0 else set()
 
 
 def question_turns(turns: Sequence[Turn], askers: set[str], questions: Sequence[str]) -> list[tuple[Turn, int | None]]:
@@ -87,10 +87,12 @@ def _outro_start(turns: Sequence[Turn], askers: set[str], last_start: float) -> 
 
 
 def chunks_from_boundaries(transcript: Transcript, episode: Episode, boundaries: Sequence[Boundary]) -> list[Chunk]:
+    if not boundaries:
+        return []
     chunks = []
     ends = [b.start for b in boundaries[1:]] + [max([transcript.duration] + [s.end for s in transcript.segments])]
     extra = 0
-    for position, (boundary, end) in enumerate(zip(boundaries, ends), 1):
+    for position, (boundary, end) in enumerate(zip(boundaries, ends, strict=True), 1):
         inside = [s for s in transcript.segments if boundary.start <= (s.start + s.end) / 2 < end]
         if boundary.kind == "question" and boundary.question_index is None:
             extra += 1

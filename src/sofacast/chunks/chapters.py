@@ -24,7 +24,7 @@ def _title(chunk: Chunk) -> str | None:
 
 
 def chapters_document(chunks: Sequence[Chunk]) -> dict[str, Any]:
-    chapters = []
+    chapters: list[dict[str, Any]] = []
     for chunk in chunks:
         title = _title(chunk)
         if title is None:

@@ -52,7 +52,7 @@ def _boundary(episode: Episode, entry: dict[str, Any], detected: Sequence[Bounda
     question = entry["question"]
     asked_by = found.asked_by if found else None
     asked = found.asked if found else None
-    if question in ("", None, False):
+    if question is None or question is False or question == "":  # not `in (...)`: 0 == False would make 0 a section
         return Boundary(start, "section")
     if isinstance(question, int) and not isinstance(question, bool):
         if not 1 <= question <= len(episode.questions):

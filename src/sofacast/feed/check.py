@@ -7,13 +7,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from sofacast.addresses import base_url, public_url
 from sofacast.errors import FeedError, SofacastError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.guids import GuidLedger
-from sofacast.feed.write import feed_path
-from sofacast.addresses import base_url, public_url
 from sofacast.feed.settings import feed_settings
 from sofacast.feed.validate import Expected, Finding, validate_feed, xml_parser
+from sofacast.feed.write import feed_path
 from sofacast.records import Show
 from sofacast.sanitize import safe_url
 from sofacast.workspace import Workspace

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sofacast import atomic
+from sofacast.addresses import public_url
 from sofacast.audio.id3_tags import ChapterMark, EpisodeTags, audio_seconds
 from sofacast.audio.podcast_mp3 import intro_seconds
 from sofacast.audio.published import PublishedAudio, ensure_podcast_mp3, published_audio
@@ -12,7 +13,6 @@ from sofacast.errors import FeedError
 from sofacast.feed.apple import AUDIO_TYPES
 from sofacast.feed.build import PublishedEpisode, published_at
 from sofacast.feed.podcast_index import Person, TranscriptLink
-from sofacast.addresses import public_url
 from sofacast.feed.settings import FeedSettings
 from sofacast.formats import RENDERERS
 from sofacast.media import ffmpeg
@@ -47,9 +47,12 @@ def episode_link(context: EpisodeContext, episode: Episode) -> str:
 
 def chapter_marks(context: EpisodeContext, episode: Episode, offset: float, duration: float) -> list[ChapterMark]:
     chapters = chapters_or_none(context.workspace, episode.slug) or []
+    if not chapters:
+        return []
     starts = [offset + float(c["startTime"]) if i else 0.0 for i, c in enumerate(chapters)]
-    ends = starts[1:] + [duration]
-    return [ChapterMark(start, max(start, end), plain_text(c["title"])) for start, end, c in zip(starts, ends, chapters)]
+    ends = [*starts[1:], duration]
+    return [ChapterMark(start, max(start, end), plain_text(c["title"]))
+            for start, end, c in zip(starts, ends, chapters, strict=True)]
 
 
 def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags) -> PublishedAudio:
@@ -63,7 +66,8 @@ def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags)
     return published_audio(context.workspace, context.show, episode, context.settings.audio)
 
 
-def published_files(context: EpisodeContext, episode: Episode, offset: float, chapters: list[ChapterMark]) -> tuple[list[TranscriptLink], str]:
+def published_files(context: EpisodeContext, episode: Episode, offset: float,
+                    chapters: list[ChapterMark]) -> tuple[list[TranscriptLink], str]:
     """Transcript and chapter URLs; with an intro clip the times shift, so shifted copies go to feeds/."""
     ws, slug = context.workspace, episode.slug
     links, chapters_url = [], ""
@@ -110,7 +114,8 @@ def write_show_notes(context: EpisodeContext, episode: Episode, notes: ShowNotes
     return fragment
 
 
-def publish_episode(context: EpisodeContext, episode: Episode, guid: str, previous: list[Link], related: list[Link]) -> PublishedEpisode:
+def publish_episode(context: EpisodeContext, episode: Episode, guid: str, previous: list[Link],
+                    related: list[Link]) -> PublishedEpisode:
     show = context.show
     title = plain_text(episode.title)
     media = context.workspace.media_path(episode)
@@ -131,10 +136,11 @@ def publish_episode(context: EpisodeContext, episode: Episode, guid: str, previo
     )
     return PublishedEpisode(
         slug=episode.slug, guid=guid, title=title, published=published_at(episode.published),
-        link=episode_link(context, episode), summary=plain_text(plain_text(episode.description, keep_lines=True).split("\n\n")[0]),
+        link=episode_link(context, episode),
+        summary=plain_text(plain_text(episode.description, keep_lines=True).split("\n\n")[0]),
         notes_html=write_show_notes(context, episode, notes), enclosure_url=enclosure_url,
         enclosure_length=audio.stat().st_size, enclosure_type=AUDIO_TYPES.get(audio.suffix.lower(), "audio/mpeg"),
-        duration=int(round(audio_seconds(audio) or ffmpeg.probe(audio).duration or duration)), season=episode.season,
+        duration=round(audio_seconds(audio) or ffmpeg.probe(audio).duration or duration), season=episode.season,
         number=episode.number,
         explicit=episode.extra.get("explicit") if isinstance(episode.extra.get("explicit"), bool) else None,
         transcripts=transcripts, chapters_url=chapters_url, people=people(show, episode),

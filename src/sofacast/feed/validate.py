@@ -8,7 +8,6 @@ validate`, which runs them on the feed already published.
 from __future__ import annotations
 
 import re
-import struct
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from lxml import etree
 from sofacast.feed.apple import ACCEPTED_ENCLOSURE_TYPES, ARTWORK_MAX_PIXELS, ARTWORK_MIN_PIXELS, category_problem
 from sofacast.feed.podcast_index import CHAPTERS_TYPE, ITUNES, NAMESPACE
 from sofacast.feed.safety import feed_problems
+from sofacast.images import image_size
 
 NS = {"itunes": ITUNES, "podcast": NAMESPACE, "atom": "http://www.w3.org/2005/Atom",
       "content": "http://purl.org/rss/1.0/modules/content/"}
@@ -122,29 +122,6 @@ def _explicit_rule(where: str, element: etree._Element, required: bool) -> Itera
             yield Finding(where, "itunes:explicit", "missing (true or false)")
     elif (explicit.text or "").strip() not in ("true", "false"):
         yield Finding(where, "itunes:explicit", f"is {explicit.text!r}; Apple wants true or false")
-
-
-def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a PNG or JPEG, read from its header."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return struct.unpack(">II", data[16:24]) if len(data) >= 24 and data[12:16] == b"IHDR" else None
-    if data[:2] == b"\xff\xd8":
-        index = 2
-        while index + 9 < len(data):
-            if data[index] != 0xFF:
-                index += 1
-                continue
-            marker = data[index + 1]
-            length = struct.unpack(">H", data[index + 2:index + 4])[0]
-            if marker in (0xC0, 0xC1, 0xC2):
-                height, width = struct.unpack(">HH", data[index + 5:index + 9])
-                return width, height
-            index += 2 + length
-    return None
 
 
 def _artwork_rules(channel: etree._Element, expected: Expected) -> Iterator[Finding]:

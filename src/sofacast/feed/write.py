@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sofacast import atomic, faults
+from sofacast.addresses import public_url
 from sofacast.errors import FeedError, SofacastError
 from sofacast.feed.build import PublishedEpisode, build_feed, published_at
 from sofacast.feed.episodes import EpisodeContext, episode_link, publish_episode
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.previous import published_items, with_items, without_items
-from sofacast.addresses import public_url
 from sofacast.feed.settings import FEED_FILE, FeedSettings, feed_settings
 from sofacast.feed.validate import Expected, Finding, validate_feed
 from sofacast.records import Episode, Show
@@ -61,7 +61,8 @@ def episodes_in_feed(workspace: Workspace) -> tuple[list[Episode], list[tuple[st
             continue
         except ValueError:
             failures.append((slug, FeedError(f"episode {slug}: published: {episode.published!r} is not a date",
-                                             'Write it as published = "2026-09-07" (or a full ISO 8601 datetime) in its episode.toml.')))
+                                             'Write it as published = "2026-09-07" (or a full ISO 8601 datetime) '
+                                             "in its episode.toml.")))
             continue
         episodes.append(episode)
     return sorted(episodes, key=lambda e: (published_at(e.published), e.number or 0, e.slug)), failures

@@ -10,7 +10,7 @@ import math
 from dataclasses import asdict, fields
 from typing import Any
 
-from sofacast.records import DiarizationInputs, DiarizationRecord, MadeFrom, Segment, Transcript, TranscribeOptions, Word
+from sofacast.records import DiarizationInputs, DiarizationRecord, MadeFrom, Segment, TranscribeOptions, Transcript, Word
 
 
 class DamagedTranscriptError(ValueError):
@@ -130,7 +130,8 @@ def _diarization_to_dict(record: DiarizationRecord) -> dict[str, Any]:
 def _options(data: dict[str, Any]) -> TranscribeOptions:
     """Settings of the known names and types; anything else (a newer or older sofacast's) is left at its default."""
     defaults = TranscribeOptions()
-    known = {f.name: data[f.name] for f in fields(TranscribeOptions) if f.name in data and _same_kind(data[f.name], getattr(defaults, f.name))}
+    known = {f.name: data[f.name] for f in fields(TranscribeOptions)
+             if f.name in data and _same_kind(data[f.name], getattr(defaults, f.name))}
     return TranscribeOptions(**known)
 
 
@@ -158,16 +159,22 @@ def _labelled(value: Any, what: str, kind: type | tuple[type, ...]) -> dict[str,
 
 
 def _diarization(data: dict[str, Any]) -> DiarizationRecord:
-    inputs = data.get("inputs")
-    if inputs is not None:
-        inputs = _table(inputs, "the diarization inputs")
-        version, expected = inputs.get("version"), inputs.get("expected")
-        inputs = DiarizationInputs(version, expected) if type(version) is int and (expected is None or type(expected) is int) else None
     voiceprints = _labelled(data.get("voiceprints", {}), "the voiceprints", list)
     return DiarizationRecord(
-        method=_text(data.get("method", ""), "the diarization method"), inputs=inputs,
+        method=_text(data.get("method", ""), "the diarization method"), inputs=_diarization_inputs(data.get("inputs")),
         seconds={label: float(v) for label, v in _labelled(data.get("seconds", {}), "the speech seconds", (int, float)).items()},
         voiceprints={label: [float(x) for x in vector if isinstance(x, (int, float))] for label, vector in voiceprints.items()},
         names=_labelled(data.get("names", {}), "the found names", str),
         named_by=_labelled(data.get("named_by", {}), "how names were found", str),
     )
+
+
+def _diarization_inputs(value: Any) -> DiarizationInputs | None:
+    """None (diarization is redone) unless the stored inputs are whole numbers, as written."""
+    if value is None:
+        return None
+    table = _table(value, "the diarization inputs")
+    version, expected = table.get("version"), table.get("expected")
+    if type(version) is not int or not (expected is None or type(expected) is int):
+        return None
+    return DiarizationInputs(version, expected)

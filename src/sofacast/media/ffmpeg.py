@@ -64,7 +64,8 @@ def _arg(path: Path) -> str:
 
 
 def _run(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    with subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", *args], stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+    with subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", *args],
+                          stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ARM) as process:
         faults.checkpoint("ffmpeg:running")
         out, err = process.communicate(stdin)
@@ -83,7 +84,8 @@ def probe(path: Path) -> MediaInfo:
     audio = re.search(r"Stream #\S+.*?: Audio: (\w+)[^\n]*", text)
     if not audio:
         reason = "no audio stream" if "Stream #" in text else _last_error_line(text.encode())
-        raise MediaError(f"{path.name} holds no playable audio ({reason})", "Pull the episode again, or point to an audio or video file.")
+        raise MediaError(f"{path.name} holds no playable audio ({reason})",
+                         "Pull the episode again, or point to an audio or video file.")
     duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", text)
     seconds = None
     if duration:
@@ -137,7 +139,8 @@ def check_playable(path: Path, seconds: float = 5.0) -> MediaInfo:
         result = _pcm(path, SAMPLE_RATE, 1, ["-ss", f"{start:.3f}", "-t", f"{seconds:.3f}"])
         decoded = len(result.stdout) / 2 / SAMPLE_RATE
         if result.returncode != 0 or decoded < min(0.1, info.duration / 2):
-            where = "from its start" if start == 0 else f"at {int(start) // 60}:{int(start) % 60:02d} of the {info.duration:.0f} s it claims"
+            where = ("from its start" if start == 0
+                     else f"at {int(start) // 60}:{int(start) % 60:02d} of the {info.duration:.0f} s it claims")
             raise MediaError(f"{path.name} does not play: no audio could be decoded {where} ({_last_error_line(result.stderr)})",
                              "The file is damaged or truncated; download it again or point to another copy.")
     return info
@@ -172,7 +175,8 @@ def encode(samples: np.ndarray, target: Path, sample_rate: int = SAMPLE_RATE, bi
     proc = _run(["-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "-", "-b:a", bitrate, _arg(target)],
                 stdin=pcm)
     if proc.returncode != 0:
-        raise MediaError(f"cannot encode {target.name}: {_last_error_line(proc.stderr)}", "Choose an .mp3, .m4a, .ogg or .wav name.")
+        raise MediaError(f"cannot encode {target.name}: {_last_error_line(proc.stderr)}",
+                         "Choose an .mp3, .m4a, .ogg or .wav name.")
     return target
 
 
@@ -192,8 +196,8 @@ def measure_loudness(path: Path, target_lufs: float = -16.0, true_peak: float = 
     """Measure `path` (after the `before` filters, if any)."""
     _require_file(path)
     chain = f"{before}," if before else ""
-    result = _run(["-i", _arg(path), "-vn", "-af", f"{chain}loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:print_format=json",
-                   "-f", "null", "-"])
+    loudnorm = f"loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:print_format=json"
+    result = _run(["-i", _arg(path), "-vn", "-af", chain + loudnorm, "-f", "null", "-"])
     text = result.stderr.decode("utf-8", "replace")
     found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
     if result.returncode != 0 or not found:
@@ -202,7 +206,10 @@ def measure_loudness(path: Path, target_lufs: float = -16.0, true_peak: float = 
     import json
 
     values = json.loads(found.group(0))
-    number = lambda key: float(values[key]) if values[key] not in ("-inf", "inf") else -99.0
+
+    def number(key: str) -> float:
+        return float(values[key]) if values[key] not in ("-inf", "inf") else -99.0
+
     return Loudness(number("input_i"), number("input_tp"), number("input_lra"), number("input_thresh"), number("target_offset"))
 
 

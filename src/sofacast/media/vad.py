@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float
         return []
     chunks: list[Span] = []
     start = max(0.0, spans[0].start - PAD_SECONDS)
-    for previous, following in zip(spans, spans[1:]):
+    for previous, following in itertools.pairwise(spans):
         gap = following.start - previous.end
         long_enough = previous.end - start >= target_seconds
         if gap > max_gap_seconds or long_enough:

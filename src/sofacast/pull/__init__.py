@@ -124,7 +124,8 @@ def _published_slugs(workspace: Workspace) -> list[str]:
         return []
 
 
-def pull(workspace: Workspace, source: str, options: PullOptions, on_progress: PullProgress | None = None) -> Iterator[PullResult]:
+def pull(workspace: Workspace, source: str, options: PullOptions,
+         on_progress: PullProgress | None = None) -> Iterator[PullResult]:
     if options.slug is not None and not is_valid_slug(options.slug):
         raise SourceError(f"'{plain_text(options.slug)[:80]}' is not a usable slug",
                           f"Use lowercase letters, digits and dashes, at most {MAX_SLUG_LENGTH} characters, "
@@ -278,7 +279,8 @@ def _store_audio(media: _Media, stem: Path) -> Path:
     """Keep the audio only: extract it from video, else copy (or move) the file as it is."""
     if media.info.has_video:
         return ffmpeg.extract_audio(media.path, stem)
-    target = stem.with_suffix(media.path.suffix.lower() if media.path.suffix.isascii() and len(media.path.suffix) <= 6 else ".audio")
+    suffix = media.path.suffix
+    target = stem.with_suffix(suffix.lower() if suffix.isascii() and len(suffix) <= 6 else ".audio")
     (shutil.move if media.move else shutil.copy2)(str(media.path), str(target))
     return target
 

@@ -15,6 +15,7 @@ from sofacast.media.ffmpeg import ffmpeg_exe
 # (bytes done, bytes expected or None)
 DownloadProgress = Callable[[int, int | None], None]
 TIMEOUT_ENV = "SOFACAST_SOCKET_TIMEOUT"
+NO_MEDIA_FIX = "Point to a page with audio or video, a direct media link, or an RSS feed."
 
 # The fields read from yt-dlp's info; an RSS item (a flat playlist entry) knows them better than its media file.
 _ENTRY_FIELDS = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
@@ -83,7 +84,7 @@ def list_entries(source: str) -> list[RemoteEntry]:
         except Exception as exc:  # yt-dlp reads hostile pages: whatever it raises becomes one line
             raise _source_error(source, exc) from exc
     if info is None:
-        raise SourceError(f"no media found at {source}", "Point to a page with audio or video, a direct media link, or an RSS feed.")
+        raise SourceError(f"no media found at {source}", NO_MEDIA_FIX)
     if info.get("_type") in ("playlist", "multi_video"):
         entries = [e for e in info.get("entries") or [] if e]
         if not entries:
@@ -160,13 +161,15 @@ def _source_error(source: str, exc: Exception) -> SourceError:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).replace("ERROR: ", "")
     text = re.sub(r"#__youtubedl_smuggle=\S*", "", text)
     if "Unsupported URL" in text or "No video formats found" in text or "no suitable" in text.lower():
-        return SourceError(f"no media found at {source}", "Point to a page with audio or video, a direct media link, or an RSS feed.")
+        return SourceError(f"no media found at {source}", NO_MEDIA_FIX)
     if re.search(r"HTTP Error 4\d\d", text):
         status = re.search(r"HTTP Error (\d+)[^;:]*", text)
-        return SourceError(f"{source} answered {status.group(0) if status else 'an HTTP error'}", "Check the URL is right and public.")
+        answer = status.group(0) if status else "an HTTP error"
+        return SourceError(f"{source} answered {answer}", "Check the URL is right and public.")
     if re.search(r"No connection adapters|Unsupported URL scheme|unsafe|file:// URLs", text):
         return SourceError(f"{source} leads to something that is not an http(s) address", "Only http(s) media is pulled.")
     if re.search(r"Errno|urlopen error|timed out|Connection|resolve|Name or service|Read timed out", text):
         return SourceError(f"cannot reach {source}", "Check the URL and your network connection, then try again.")
     first_line = text.strip().splitlines()[0] if text.strip() else "unknown error"
-    return SourceError(f"cannot pull {source}: {first_line[:200]}", "Check the URL opens in a browser; update yt-dlp if the site changed.")
+    return SourceError(f"cannot pull {source}: {first_line[:200]}",
+                       "Check the URL opens in a browser; update yt-dlp if the site changed.")

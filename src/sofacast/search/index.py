@@ -19,7 +19,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,7 +176,8 @@ class SearchIndex:
         objects = self.db.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
         virtual = [name for kind, name, sql in objects if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL")]
         kinds = {name: kind for kind, name, _ in objects}
-        for name in virtual + [name for name, kind in kinds.items() if kind in ("view", "trigger", "table") and name not in virtual]:
+        others = [name for name, kind in kinds.items() if kind in ("view", "trigger", "table") and name not in virtual]
+        for name in virtual + others:
             quoted = name.replace('"', '""')
             self.db.execute(f'DROP {kinds[name].upper()} IF EXISTS "{quoted}"')
         for statement in SCHEMA.split(";"):
@@ -225,7 +226,8 @@ class SearchIndex:
         rows = self.db.execute("SELECT id, text, speaker FROM passages WHERE episode = ?", (slug,)).fetchall()
         self.db.executemany("INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', ?, ?)",
                             [(r[0], r[1]) for r in rows])
-        self.db.executemany("INSERT INTO passages_trigram(passages_trigram, rowid, text, speaker) VALUES ('delete', ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO passages_trigram(passages_trigram, rowid, text, speaker) "
+                            "VALUES ('delete', ?, ?, ?)", rows)
         self.db.execute("DELETE FROM passages WHERE episode = ?", (slug,))
         self.db.execute("DELETE FROM sources WHERE episode = ?", (slug,))
 
@@ -246,7 +248,8 @@ class SearchIndex:
                 (p.episode, p.episode_title, p.published, json.dumps(p.guests), p.speaker, p.question, p.question_index,
                  p.chunk, p.start, p.end, p.text))
             self.db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)", (cursor.lastrowid, p.text))
-            self.db.execute("INSERT INTO passages_trigram(rowid, text, speaker) VALUES (?, ?, ?)", (cursor.lastrowid, p.text, p.speaker))
+            self.db.execute("INSERT INTO passages_trigram(rowid, text, speaker) VALUES (?, ?, ?)",
+                            (cursor.lastrowid, p.text, p.speaker))
 
     # -- asking it ----------------------------------------------------------------------------
     def search(self, match: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Hit]:
@@ -318,7 +321,8 @@ _FILTERS = {
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
-    conditions = [(*_FILTERS[name], value) for name, value in vars(filters).items() if value and name in _FILTERS]
+    conditions: list[tuple[str, Callable[[str], object], str]] = [
+        (*_FILTERS[name], value) for name, value in vars(filters).items() if value and name in _FILTERS]
     if filters.question:
         by_number = re.fullmatch(r"[0-9]{1,6}", filters.question) is not None
         conditions.append(("p.question_index = ?", int, filters.question) if by_number

@@ -29,7 +29,8 @@ def _word(token: str) -> str:
     prefix = token.endswith("*")
     terms = re.findall(r"\w+", token.rstrip("*"))
     if not terms:
-        raise QueryError(f"'{token}' has no letters or digits to search for", 'Search for words, e.g. cables or "undersea cable".')
+        raise QueryError(f"'{token}' has no letters or digits to search for",
+                         'Search for words, e.g. cables or "undersea cable".')
     quoted = '"' + " ".join(terms) + '"'
     return quoted + ("*" if prefix else "")
 

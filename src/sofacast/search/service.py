@@ -56,7 +56,8 @@ def audio_settings(workspace: Workspace, show: Show) -> AudioSettings | None:
         return None
 
 
-def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10, substring: bool = False) -> list[Result]:
+def search_workspace(workspace: Workspace, query: str, filters: Filters, limit: int = 10,
+                     substring: bool = False) -> list[Result]:
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"--limit {limit} is out of range", f"Give a number from 1 to {MAX_LIMIT}.")
     match = substring_pattern(query) if substring else to_fts(query)

@@ -8,7 +8,7 @@ the reason given for a match is the terms that contribute most to the similarity
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +31,7 @@ class Related:
 
 
 class TopicIndex:
-    def __init__(self, documents: dict[str, str], ignore: set[str] = frozenset()) -> None:
+    def __init__(self, documents: dict[str, str], ignore: Set[str] = frozenset()) -> None:
         """`ignore`: words that say nothing about topic here (the show's title, the names of its people)."""
         self.slugs = list(documents)
         self.rows = {slug: row for row, slug in enumerate(self.slugs)}

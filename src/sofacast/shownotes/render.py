@@ -149,12 +149,13 @@ def to_markdown(notes: ShowNotes) -> str:
         lines += ["## Guests", ""] + [f"- {_md_link(g.url, g.name)}" + (f" — {_md(g.bio)}" if plain_text(g.bio) else "")
                                       for g in notes.guests] + [""]
     if notes.chapters:
-        lines += ["## Questions", ""] + [f"- {_md_link(c.url, short_clock(c.start))} {_md(c.title)}" for c in notes.chapters] + [""]
+        lines += ["## Questions", "", *(f"- {_md_link(c.url, short_clock(c.start))} {_md(c.title)}" for c in notes.chapters), ""]
     people = [f"{_md(h)} (host)" for h in notes.hosts] + [f"{_md(g.name)} (guest)" for g in notes.guests]
     if people:
         lines += ["## People", "", ", ".join(people), ""]
     if notes.previous:
         lines += ["## Previous episodes", ""] + [f"- {_md_link(link.url, link.title)}" for link in notes.previous] + [""]
     if notes.related:
-        lines += ["## Related episodes", ""] + [f"- {_md_link(link.url, link.title)} — {_md(link.note)}" for link in notes.related] + [""]
+        lines += ["## Related episodes", "",
+                  *(f"- {_md_link(link.url, link.title)} — {_md(link.note)}" for link in notes.related), ""]
     return "\n".join(lines).rstrip() + "\n"

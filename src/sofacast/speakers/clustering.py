@@ -72,7 +72,7 @@ def absorb_strays(points: np.ndarray, seconds: np.ndarray, labels: np.ndarray) -
     """Give the windows of too-small clusters to the nearest real speaker; labels renumbered 0..k-1."""
     total = float(seconds.sum())
     speech = {i: float(seconds[labels == i].sum()) for i in np.unique(labels)}
-    keep = [i for i in speech if speech[i] >= min(MIN_SPEAKER_SECONDS, total)] or [max(speech, key=speech.get)]
+    keep = [i for i in speech if speech[i] >= min(MIN_SPEAKER_SECONDS, total)] or [max(speech, key=lambda label: speech[label])]
     centroids = unit(np.stack([points[labels == i].mean(axis=0) for i in keep]))
     labels = np.where(np.isin(labels, keep), labels, np.asarray(keep)[np.argmax(points @ centroids.T, axis=1)])
     return np.unique(labels, return_inverse=True)[1]
@@ -82,10 +82,7 @@ def cluster_speakers(points: np.ndarray, seconds: np.ndarray, expected: int | No
     """Speaker ids per embedding. `expected` (hosts + guests) is trusted when given; else the silhouette decides."""
     if len(points) < 2:
         return np.zeros(len(points), int)
-    if expected:
-        labels = spherical_kmeans(points, min(expected, len(points)))
-    else:
-        labels = _best_by_silhouette(points)
+    labels = spherical_kmeans(points, min(expected, len(points))) if expected else _best_by_silhouette(points)
     return absorb_strays(points, seconds, labels)
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sofacast.media.ffmpeg import SAMPLE_RATE
+from sofacast.media.vad import Span, speech_spans
 from sofacast.records import SpeakerTurn
 from sofacast.speakers.clustering import cluster_speakers, unit
 from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, normalize_volume
-from sofacast.media.vad import Span, speech_spans
 
 # Called with (windows embedded so far, windows in all).
 Progress = Callable[[int, int], None]
@@ -67,8 +67,8 @@ def embed_windows(audio: np.ndarray, windows: list[_Window], encoder: VoiceEncod
     by_length: dict[int, list[int]] = defaultdict(list)
     slices = []
     for index, window in enumerate(windows):
-        first = int(round(window.start * FRAMES_PER_SECOND))
-        last = min(len(mels), int(round(window.end * FRAMES_PER_SECOND)))
+        first = round(window.start * FRAMES_PER_SECOND)
+        last = min(len(mels), round(window.end * FRAMES_PER_SECOND))
         slices.append((first, last))
         by_length[last - first].append(index)
     embeddings = np.zeros((len(windows), 256), np.float32)
@@ -89,7 +89,7 @@ def turns_from_windows(windows: list[_Window], labels: np.ndarray, names: dict[i
     steps = int(np.ceil(duration / GRID_SECONDS)) + 1
     count = int(labels.max()) + 1 if len(labels) else 0
     votes = np.zeros((steps, max(count, 1)), np.float32)
-    for window, label in zip(windows, labels):
+    for window, label in zip(windows, labels, strict=True):
         first, last = int(window.start / GRID_SECONDS), int(np.ceil(window.end / GRID_SECONDS))
         # Weigh a window's middle above its edges: the middle is what it heard best.
         votes[first:last, label] += np.hanning(last - first + 2)[1:-1]

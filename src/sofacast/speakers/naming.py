@@ -34,7 +34,7 @@ def name_speakers(labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[
     _match_voices(naming, labels, hosts, label_prints, known_prints)
     _find_asking_hosts(naming, labels, turns, hosts, len(guests), questions)
     free = [label for label in labels if label not in naming.names]
-    for label, guest in zip(free, [g for g in guests if g not in naming.names.values()]):
+    for label, guest in zip(free, [g for g in guests if g not in naming.names.values()], strict=False):  # the shorter decides
         naming.names[label], naming.reasons[label] = guest, "order of appearance"
     return naming
 

@@ -29,7 +29,7 @@ WEIGHTS_SHA256 = "ce77ae41595ba6f1344d5bb5d45dd28d1af2faf8c069cd208de2c335a8115a
 LAYERS = 3
 
 
-def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+def _hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
     """Slaney's mel scale (linear below 1 kHz, logarithmic above), as librosa computes it."""
     hz = np.asarray(hz, dtype=np.float64)
     mel = hz * 3.0 / 200.0

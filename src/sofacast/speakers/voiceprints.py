@@ -68,8 +68,8 @@ class Voiceprints:
         contributions = [c for slug, c in self.people.get(name, {}).items() if slug != excluding]
         if not contributions:
             return None
-        mean = sum(c.embedding * c.seconds for c in contributions) / sum(c.seconds for c in contributions)
-        return mean / max(float(np.linalg.norm(mean)), 1e-9)
+        mean = np.average(np.stack([c.embedding for c in contributions]), axis=0, weights=[c.seconds for c in contributions])
+        return (mean / max(float(np.linalg.norm(mean)), 1e-9)).astype(np.float32)
 
     def known(self, excluding: str | None = None) -> dict[str, np.ndarray]:
         prints = {name: self.voiceprint(name, excluding) for name in self.people}
@@ -90,7 +90,9 @@ class Voiceprints:
 
     def save(self) -> None:
         data = {"people": {
-            name: {"episodes": {slug: {"seconds": round(c.seconds, 1), "embedding": [round(float(x), 5) for x in c.embedding]}
+            # Never 0.0: load() refuses a weightless contribution, and a rounding must not cost every remembered voice.
+            name: {"episodes": {slug: {"seconds": max(round(c.seconds, 1), 0.1),
+                                       "embedding": [round(float(x), 5) for x in c.embedding]}
                                 for slug, c in episodes.items()}}
             for name, episodes in sorted(self.people.items())
         }}

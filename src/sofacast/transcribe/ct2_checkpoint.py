@@ -19,7 +19,7 @@ import numpy as np
 from sofacast.errors import ModelError
 
 # CTranslate2 DataType ids -> numpy dtypes (bfloat16 is widened by hand below).
-_DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: "bfloat16"}
+_DTYPES: dict[int, type[np.generic] | str] = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: "bfloat16"}
 
 # CTranslate2 sub-module name -> openai-whisper sub-module name, inside one layer.
 _LAYER_PARTS = {
@@ -67,7 +67,7 @@ def _read(handle: BinaryIO) -> dict[str, np.ndarray]:
         shape = [number("I") for _ in range(number("B"))]
         dtype = _DTYPES[number("B")]
         raw = handle.read(number("I"))
-        if dtype == "bfloat16":
+        if isinstance(dtype, str):  # bfloat16: numpy has none; its bits are a float32's upper half
             array = (np.frombuffer(raw, np.uint16).astype(np.uint32) << 16).view(np.float32)
         else:
             array = np.frombuffer(raw, dtype)
@@ -126,7 +126,8 @@ def _map_variable(name: str, value: np.ndarray) -> dict[str, np.ndarray]:
         return {f"{_SIMPLE[module]}.{_PARAM[param]}": value}
     match = re.fullmatch(r"(encoder|decoder)/layer_(\d+)/(.+)", module)
     if not match:
-        raise ModelError(f"unexpected variable {name} in the CTranslate2 model", "Use a Whisper model converted by CTranslate2 4.x.")
+        raise ModelError(f"unexpected variable {name} in the CTranslate2 model",
+                         "Use a Whisper model converted by CTranslate2 4.x.")
     side, index, part = match.groups()
     prefix = f"{side}.blocks.{index}"
     if part == "self_attention/linear_0":
@@ -139,7 +140,7 @@ def _map_variable(name: str, value: np.ndarray) -> dict[str, np.ndarray]:
 def _split_fused(prefix: str, names: tuple[str, ...], param: str, value: np.ndarray) -> dict[str, np.ndarray]:
     parts = np.split(value, len(names), axis=0)
     out = {}
-    for name, part in zip(names, parts):
+    for name, part in zip(names, parts, strict=True):
         if name == "key" and param == "bias":
             continue  # Whisper's key projections have no bias; CTranslate2 stores zeros there
         out[f"{prefix}.{name}.{param}"] = part

@@ -9,9 +9,9 @@ import numpy as np
 
 from sofacast.errors import ModelError
 from sofacast.media.ffmpeg import SAMPLE_RATE
+from sofacast.media.vad import Span, plan_chunks
 from sofacast.records import Segment, TranscribeOptions, Word
 from sofacast.transcribe.models import ModelSource
-from sofacast.media.vad import Span, plan_chunks
 
 
 class FasterWhisperEngine:
@@ -52,7 +52,8 @@ class FasterWhisperEngine:
         return [
             Segment(
                 id=0, start=offset + float(s.start), end=offset + float(s.end), text=s.text.strip(),
-                words=[Word(offset + float(w.start), offset + float(w.end), w.word, float(w.probability)) for w in (s.words or [])],
+                words=[Word(offset + float(w.start), offset + float(w.end), w.word, float(w.probability))
+                       for w in (s.words or [])],
             )
             for s in raw_segments
         ]

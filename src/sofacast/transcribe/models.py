@@ -38,7 +38,8 @@ def resolve_model(spec: str | None) -> ModelSource:
         return ModelSource(name=path.name, ct2_dir=path.resolve(), fingerprint=_stat_fingerprint(path / "model.bin"))
     if path.suffix == ".pt":
         if not path.is_file():
-            raise ModelError(f"model file {path} does not exist", "Check the path, or leave --model out to use the bundled tiny.en.")
+            raise ModelError(f"model file {path} does not exist",
+                             "Check the path, or leave --model out to use the bundled tiny.en.")
         return ModelSource(name=path.stem, checkpoint=path.resolve(), fingerprint=_stat_fingerprint(path))
     if "/" in spec or spec.startswith("."):
         raise ModelError(f"model path {spec} does not exist", "Check the path, or leave --model out to use the bundled tiny.en.")

@@ -19,10 +19,10 @@ from whisper.model import ModelDimensions, Whisper
 from sofacast import atomic
 from sofacast.errors import ModelError
 from sofacast.media.ffmpeg import SAMPLE_RATE
+from sofacast.media.vad import Span, plan_chunks
 from sofacast.records import Segment, TranscribeOptions, Word
 from sofacast.transcribe.ct2_checkpoint import alignment_heads, read_ct2_variables, to_openai_state
 from sofacast.transcribe.models import ModelSource
-from sofacast.media.vad import Span, plan_chunks
 
 CACHE_ENV = "SOFACAST_CACHE_DIR"
 
@@ -86,6 +86,6 @@ class OpenAIWhisperEngine:
             for s in result["segments"]:
                 yield Segment(
                     id=0, start=chunk.start + float(s["start"]), end=chunk.start + float(s["end"]), text=s["text"].strip(),
-                    words=[Word(chunk.start + float(w["start"]), chunk.start + float(w["end"]), w["word"], float(w.get("probability", 1.0)))
-                           for w in s.get("words", [])],
+                    words=[Word(chunk.start + float(w["start"]), chunk.start + float(w["end"]), w["word"],
+                                float(w.get("probability", 1.0))) for w in s.get("words", [])],
                 )

@@ -12,14 +12,14 @@ import numpy as np
 from sofacast import atomic
 from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
+from sofacast.hashing import sha256_file
 from sofacast.media import ffmpeg
-from sofacast.records import DiarizationInputs, Episode, MadeFrom, Segment, Transcript, TranscribeOptions
+from sofacast.records import DiarizationInputs, Episode, MadeFrom, Segment, TranscribeOptions, Transcript
 from sofacast.speakers import labelling
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
-from sofacast.hashing import sha256_file
 from sofacast.transcribe.models import ModelSource, resolve_model
 from sofacast.transcripts import DamagedFile, read_transcript
 from sofacast.workspace import Workspace
@@ -130,7 +130,8 @@ class Transcriber:
             model=self.model.name, options=self.options, segments=segments, source=source,
         )
         if stereo is not None and any(segment.label for segment in segments):
-            labelling.attach(transcript, labelling.channel_diarization(segments), DiarizationInputs(labelling.DIARIZATION_VERSION))
+            inputs = DiarizationInputs(labelling.DIARIZATION_VERSION)
+            labelling.attach(transcript, labelling.channel_diarization(segments), inputs)
         return transcript
 
     def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:
