@@ -26,13 +26,15 @@ from benchmarks.bench_transcribe import machine  # noqa: E402
 
 TOPICS = ["undersea cables", "election security", "ransomware", "attribution", "norms", "capacity building",
           "satellites", "quantum cryptography", "supply chains", "critical infrastructure", "encryption", "sanctions"]
-WORDS = ("state diplomat treaty network attack defence government company team evidence law court agency "
-         "ministry budget server malware patch incident response trust risk region border ship signal").split()
+WORDS = ["state", "diplomat", "treaty", "network", "attack", "defence", "government", "company", "team", "evidence", "law",
+         "court", "agency", "ministry", "budget", "server", "malware", "patch", "incident", "response", "trust", "risk",
+         "region", "border", "ship", "signal"]
 
 
 def make_show(root: Path, count: int) -> None:
-    from sofacast.media import ffmpeg
     import numpy as np
+
+    from sofacast.media import ffmpeg
 
     rng = random.Random(7)
     (root / "transcripts").mkdir(parents=True)
@@ -61,7 +63,8 @@ def make_show(root: Path, count: int) -> None:
                              "speaker": "Elena Marsh" if index % 2 == 0 else f"Guest {number % 50}", "text": text, "words": []})
         (root / "transcripts" / f"{slug}.json").write_text(json.dumps(
             {"episode": slug, "language": "en", "duration": 1200.0, "segments": segments}))
-        chapters = [{"startTime": 0.0, "title": "Introduction"}] + [{"startTime": 60.0 * (i + 1), "title": q} for i, q in enumerate(questions)]
+        chapters = [{"startTime": 0.0, "title": "Introduction"}] + [{"startTime": 60.0 * (i + 1), "title": q}
+                                                                     for i, q in enumerate(questions)]
         (root / "transcripts" / f"{slug}.chapters.json").write_text(json.dumps({"version": "1.2.0", "chapters": chapters}))
         for suffix in (".vtt", ".srt", ".transcript.json"):
             (root / "transcripts" / f"{slug}{suffix}").write_text("WEBVTT\n" if suffix == ".vtt" else "{}")

@@ -73,7 +73,8 @@ def write_catalogue(root: Path, hours: int) -> None:
         folder.mkdir(parents=True)
         questions = [f"What is new in {topic}?", f"Who is responsible for {topic}?", "What builds trust between states?"]
         (folder / "episode.toml").write_text(
-            f'title = "Episode {number}"\nnumber = {number}\npublished = "{2015 + number // 100}-{1 + number % 12:02d}-{1 + number % 28:02d}"\n'
+            f'title = "Episode {number}"\nnumber = {number}\n'
+            f'published = "{2015 + number // 100}-{1 + number % 12:02d}-{1 + number % 28:02d}"\n'
             f'media = "{slug}.mp3"\nquestions = {json.dumps(questions)}\n\n[[guests]]\nname = "{guest}"\n')
         drawn = rng.choice(len(words), size=(segments_per_episode, WORDS_PER_SEGMENT), p=weights)
         segments, chunks = [], []
@@ -103,7 +104,7 @@ def write_catalogue(root: Path, hours: int) -> None:
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def plain_scan(root: Path, query: str) -> int:
@@ -161,7 +162,8 @@ def main() -> None:
     print(f"Machine: {machine()}\n")
     print(f"Catalogue: {args.hours} hours, {args.hours} episodes, {json_bytes / 2**30:.2f} GiB of canonical JSON; "
           f"{passages:,} passages\n")
-    print(f"| build the index | index size | size ÷ JSON |\n|---:|---:|---:|\n| {build:.0f} s | {size / 2**20:.0f} MiB | {size / json_bytes:.2f} |\n")
+    print(f"| build the index | index size | size ÷ JSON |\n|---:|---:|---:|\n"
+          f"| {build:.0f} s | {size / 2**20:.0f} MiB | {size / json_bytes:.2f} |\n")
     print("| queries | runs | p50 (ms), `search` | p95 (ms), `search` | p50 (ms), index only | p95 (ms), index only |")
     print("|---|---:|---:|---:|---:|---:|")
     for kind, count, p50, p95, b50, b95 in rows:

@@ -12,6 +12,7 @@ Usage: python benchmarks/bench_speakers.py
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import tempfile
@@ -24,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_transcribe import machine  # noqa: E402
 from sofacast.media import ffmpeg  # noqa: E402
+from sofacast.media.vad import speech_spans  # noqa: E402
 from sofacast.records import SpeakerTurn  # noqa: E402
 from sofacast.speakers.diarize import TURN_SILENCE_MS, diarize_voices  # noqa: E402
-from sofacast.media.vad import speech_spans  # noqa: E402
 from tests import real_voices  # noqa: E402
 from tests.scoring import diarization_error_rate  # noqa: E402
 
@@ -44,7 +45,8 @@ REAL = {
 CHUNKED = {
     "interview-4min": (ROOT / "benchmarks/data/interview-4min", ROOT / "benchmarks/interview-4min.toml"),
     "capacity-building": (ROOT / "samples/recordings/capacity-building", ROOT / "samples/scripts/capacity-building.toml"),
-    "the-attribution-problem": (ROOT / "samples/recordings/the-attribution-problem", ROOT / "samples/scripts/the-attribution-problem.toml"),
+    "the-attribution-problem": (ROOT / "samples/recordings/the-attribution-problem",
+                                ROOT / "samples/scripts/the-attribution-problem.toml"),
     "norms-in-cyberspace": (ROOT / "samples/recordings/norms-in-cyberspace", ROOT / "samples/scripts/norms-in-cyberspace.toml"),
 }
 
@@ -90,7 +92,7 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
     from sofacast.cli import app
 
     script = tomllib.loads(script_path.read_text())
-    questions = script.get("questions") or [q for q in _notes_questions(script)]
+    questions = script.get("questions") or list(_notes_questions(script))
     reference = json.loads(stem.with_suffix(".turns.json").read_text())
     host = reference[0]["speaker"]
     guests = list(dict.fromkeys(t["speaker"] for t in reference if t["speaker"] != host))
@@ -108,7 +110,7 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
                 raise SystemExit(f"{step[0]} failed: {result.output}")
         chunks = json.loads((ws / "transcripts/ep.chunks.json").read_text())
     expected = {}
-    for turn, following in zip(reference, reference[1:]):
+    for turn, following in itertools.pairwise(reference):
         if turn.get("question"):
             expected[turn["question"]] = (turn["start"], host, following["speaker"])
     found = {c["question_index"]: c for c in chunks if c["question_index"]}

@@ -73,14 +73,16 @@ def run_one(system: str, audio_path: Path, threads: int) -> dict:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    cpu = (next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")), platform.processor())
+           if Path("/proc/cpuinfo").exists() else platform.processor())
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import ctranslate2
     import faster_whisper
 
     return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}, faster-whisper {faster_whisper.__version__}, ctranslate2 {ctranslate2.__version__}")
+            f"Python {platform.python_version()}, faster-whisper {faster_whisper.__version__}, "
+            f"ctranslate2 {ctranslate2.__version__}")
 
 
 def main() -> None:
@@ -99,7 +101,8 @@ def main() -> None:
     reference = args.reference.read_text()
     results = {}
     for label, key in SYSTEMS.items():
-        proc = subprocess.run([sys.executable, __file__, "--one", key, "--audio", str(args.audio), "--threads", str(args.threads)],
+        proc = subprocess.run([sys.executable, __file__, "--one", key, "--audio", str(args.audio),
+                               "--threads", str(args.threads)],
                               capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
         if proc.returncode != 0:
             print(f"{label}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
@@ -112,7 +115,8 @@ def main() -> None:
     ours = results["sofacast (default)"]["wall"]
     duration = next(iter(results.values()))["duration"]
     print(f"Machine: {machine()}")
-    print(f"Audio: {args.audio.name}, {duration:.1f} s, two speakers; same weights (bundled tiny.en), {args.threads} threads each\n")
+    print(f"Audio: {args.audio.name}, {duration:.1f} s, two speakers; same weights (bundled tiny.en), "
+          f"{args.threads} threads each\n")
     print("| system | wall time (s) | real-time factor | peak memory (MiB) | WER | sofacast time ÷ this |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, data in results.items():

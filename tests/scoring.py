@@ -46,7 +46,7 @@ def diarization_error_rate(reference: list[tuple[float, float, str]], hypothesis
         names = sorted({name for _, _, name in turns})
         grid = np.zeros((len(names), frames), bool)
         for start, stop, name in turns:
-            grid[names.index(name), int(round(start / step)):int(round(stop / step))] = True
+            grid[names.index(name), round(start / step):round(stop / step)] = True
         return names, grid
 
     _, ref = activity(reference)
@@ -54,7 +54,7 @@ def diarization_error_rate(reference: list[tuple[float, float, str]], hypothesis
     scored = np.ones(frames, bool)
     for start, stop, _ in reference:
         for boundary in (start, stop):
-            scored[max(0, int(round((boundary - collar) / step))):int(round((boundary + collar) / step))] = False
+            scored[max(0, round((boundary - collar) / step)):round((boundary + collar) / step)] = False
     ref, hyp = ref[:, scored], hyp[:, scored]
     overlap = (ref[:, None, :] & hyp[None, :, :]).sum(axis=2)
     correct = _best_mapping(overlap)

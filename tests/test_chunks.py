@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from sofacast.questions import align_questions, asks
 from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
 from sofacast.chunks.chapters import chapters_document
+from sofacast.questions import align_questions, asks
 from sofacast.records import Episode, Segment, TranscribeOptions, Transcript
 from tests.conftest import RECORDINGS, SAMPLE_EPISODES, copy_sample_show
 
@@ -42,7 +43,8 @@ def test_spoken_questions_match_the_notes_in_order() -> None:
         "Let us begin with the threat itself. What does an attack on an election actually look like now?",  # paraphrased
         "Why is doubt so powerful?",  # shortened
         "What did you have for breakfast this morning before the show?",  # not in the notes
-        "Who should be responsible for defending an election? The state, the platforms, or the voters themselves?",  # two sentences
+        "Who should be responsible for defending an election? "
+        "The state, the platforms, or the voters themselves?",  # two sentences
     ]
     assert align_questions(spoken, NOTES) == {0: 0, 1: 1, 3: 2}  # the 4th notes question is never asked
 
@@ -106,7 +108,7 @@ def test_a_welcome_and_the_first_question_in_one_turn_make_two_chunks() -> None:
 def reference_question_starts(name: str) -> dict[int, tuple[float, str]]:
     turns = json.loads((RECORDINGS / f"{name}.turns.json").read_text())
     answers = {}
-    for turn, following in zip(turns, turns[1:]):
+    for turn, following in itertools.pairwise(turns):
         if turn.get("question"):
             answers[turn["question"]] = (turn["start"], following["speaker"])
     return answers
@@ -143,6 +145,7 @@ def test_a_notes_question_never_asked_is_reported(cli, sample_workspace: Path) -
     assert "up to date" in rerun.output
 
 
+@pytest.mark.slow
 def test_edited_chunk_starts_survive_reruns(cli, sample_workspace: Path) -> None:
     name = "norms-in-cyberspace"
     episode_toml = sample_workspace / f"episodes/{name}/episode.toml"
@@ -156,7 +159,8 @@ def test_edited_chunk_starts_survive_reruns(cli, sample_workspace: Path) -> None
     # Transcribing again from scratch keeps the edit too.
     assert cli("transcribe", name, "--force", "-w", sample_workspace).exit_code == 0
     assert cli("chunk", name, "-w", sample_workspace).exit_code == 0
-    assert [c["start"] for c in json.loads((sample_workspace / f"transcripts/{name}.chunks.json").read_text())] == [0.0, 20.5, 40.0]
+    chunks = json.loads((sample_workspace / f"transcripts/{name}.chunks.json").read_text())
+    assert [c["start"] for c in chunks] == [0.0, 20.5, 40.0]
 
 
 @pytest.mark.parametrize(("table", "message"), [

@@ -67,6 +67,7 @@ def test_podcast_guid_follows_the_spec() -> None:
     assert podcast_guid("podnews.net/rss/") == podcast_guid("http://podnews.net/rss")
 
 
+@pytest.mark.slow
 def test_channel_tags(published: Path) -> None:
     channel = xml(published).find("channel")
     assert channel.findtext("link") == BASE  # the show page, whatever feedgen's last link was
@@ -82,6 +83,7 @@ def test_channel_tags(published: Path) -> None:
     assert channel.xpath("podcast:person[@role='host']/text()", namespaces=NS) == ["Elena Marsh"]
 
 
+@pytest.mark.slow
 def test_every_item_tag(published: Path) -> None:
     items = xml(published).findall("channel/item")
     assert len(items) == 3
@@ -112,6 +114,7 @@ def test_every_item_tag(published: Path) -> None:
     assert "<h3>Previous episodes</h3>" in later and "<h3>Related episodes</h3>" in later and "shares: " in later
 
 
+@pytest.mark.slow
 def test_real_podcast_parsers_read_the_feed(published: Path) -> None:
     with open(published / "feeds" / "feed.xml", "rb") as handle:
         parsed = podcastparser.parse(FEED_URL, handle)
@@ -130,6 +133,7 @@ def test_real_podcast_parsers_read_the_feed(published: Path) -> None:
     assert all(e.enclosures[0].type == "audio/mpeg" for e in document.entries)
 
 
+@pytest.mark.slow
 def test_podcast_mp3_is_loudness_normalized_and_tagged(published: Path) -> None:
     slug = "capacity-building"
     path = published / "episodes" / slug / f"{slug}.podcast.mp3"
@@ -145,21 +149,13 @@ def test_podcast_mp3_is_loudness_normalized_and_tagged(published: Path) -> None:
     assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in marks]
 
 
+@pytest.mark.slow
 def test_show_notes_written_beside_the_episode(published: Path) -> None:
     notes = (published / "episodes" / "capacity-building" / "shownotes.md").read_text()
     assert notes.startswith("# Capacity Building")
     assert "## Questions" in notes and "What does cyber capacity building mean in practice?" in notes
     assert "## Previous episodes" in notes and "The Attribution Problem" in notes
     assert "Ambassador and former chair of a UN working group on ICT security." in notes
-
-
-def test_rebuilding_changes_nothing(published: Path, cli) -> None:
-    before = (published / "feeds" / "feed.xml").read_bytes()
-    mtimes = {p: p.stat().st_mtime_ns for p in published.rglob("*") if p.is_file()}
-    result = cli("feed", "-w", published)
-    assert result.exit_code == 0 and "unchanged" in result.stdout
-    assert (published / "feeds" / "feed.xml").read_bytes() == before
-    assert {p: p.stat().st_mtime_ns for p in published.rglob("*") if p.is_file()} == mtimes
 
 
 def guids(root: Path) -> tuple[str, list[str]]:
@@ -188,12 +184,13 @@ def test_text_is_sanitized(tmp_path: Path, cli) -> None:
     root = sample_show(tmp_path / "show", audio="original")
     edit_episode(root, "capacity-building", 'title = "Capacity Building:', 'title = "Capacity <b>Building</b>:')
     edit_episode(root, "capacity-building", "Two guests on the sofa:",
-                 'Two <script>alert(1)</script><a href=\\"javascript:evil()\\" onclick=\\"evil()\\">guests</a>\\u202e on the sofa:')
+                 'Two <script>alert(1)</script><a href=\\"javascript:evil()\\" onclick=\\"evil()\\">guests</a>'
+                 '\\u202e on the sofa:')
     edit_episode(root, "capacity-building", 'bio = "Ambassador', 'bio = "<img src=x onerror=alert(1)>Ambassador')
     result = cli("feed", "-w", root)
     assert result.exit_code == 0, result.stderr
     text = (root / "feeds" / "feed.xml").read_text()
-    item = [i for i in xml(root).findall("channel/item") if "capacity" in i.findtext("link")][0]
+    item = next(i for i in xml(root).findall("channel/item") if "capacity" in i.findtext("link"))
     assert item.findtext("title") == "Capacity Building: Who Defends the Defenders?"
     notes = item.findtext("content:encoded", namespaces=NS)
     for forbidden in ("<script", "alert(1)", "javascript:", "onclick", "onerror", "<img", "\u202e"):
@@ -280,6 +277,7 @@ def test_validate_lists_every_finding(tmp_path: Path, cli) -> None:
     assert "not well-formed" in cli("validate", "-w", root).stdout
 
 
+@pytest.mark.slow
 def test_an_intro_clip_shifts_chapters_and_transcripts(tmp_path: Path, cli) -> None:
     import numpy as np
 
@@ -298,7 +296,7 @@ def test_an_intro_clip_shifts_chapters_and_transcripts(tmp_path: Path, cli) -> N
     original = json.loads((root / "transcripts/norms-in-cyberspace.chapters.json").read_text())["chapters"]
     offset = ffmpeg.probe(root / "intro.mp3").duration
     assert shifted[0]["startTime"] == 0.0
-    assert all(abs(s["startTime"] - o["startTime"] - offset) < 0.05 for s, o in zip(shifted[1:], original[1:]))
+    assert all(abs(s["startTime"] - o["startTime"] - offset) < 0.05 for s, o in zip(shifted[1:], original[1:], strict=True))
     vtt = item.xpath("podcast:transcript[@type='text/vtt']/@url", namespaces=NS)[0]
     assert vtt == f"{BASE}feeds/episodes/norms-in-cyberspace.vtt"
     assert "00:00:00.000 -->" not in (root / "feeds/episodes/norms-in-cyberspace.vtt").read_text()
@@ -323,6 +321,7 @@ def test_related_episodes_by_topic_with_the_shared_terms() -> None:
     assert all(r.slug != "misc" for r in related)
 
 
+@pytest.mark.slow
 def test_publish_twice_changes_nothing(tmp_path: Path, workspace: Path, cli) -> None:
     source = tmp_path / "capacity-building.mp3"
     shutil.copy(ROOT / "samples/recordings/capacity-building.mp3", source)
@@ -338,5 +337,9 @@ def test_publish_twice_changes_nothing(tmp_path: Path, workspace: Path, cli) -> 
     assert second.exit_code == 0
     assert "pulled: nothing new" in second.stdout and "feed: 1 episodes, unchanged" in second.stdout
     assert {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()} == mtimes
-    parsed = podcastparser.parse("https://example.org/show/feeds/feed.xml", open(workspace / "feeds/feed.xml", "rb"))
+    rebuilt = cli("feed", "-w", workspace)  # the feed alone, rebuilt with nothing changed, touches nothing either
+    assert rebuilt.exit_code == 0 and "unchanged" in rebuilt.stdout
+    assert {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()} == mtimes
+    with open(workspace / "feeds/feed.xml", "rb") as stream:
+        parsed = podcastparser.parse("https://example.org/show/feeds/feed.xml", stream)
     assert parsed["episodes"][0]["title"]

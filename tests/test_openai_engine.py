@@ -7,12 +7,14 @@ import pytest
 
 pytest.importorskip("whisper", reason="the openai extra is not installed")
 
-from whisper.model import ModelDimensions, Whisper  # noqa: E402
+from whisper.model import ModelDimensions, Whisper
 
-from sofacast.transcribe.ct2_checkpoint import read_ct2_variables, to_openai_state  # noqa: E402
-from sofacast.transcribe.models import bundled_model  # noqa: E402
-from tests.conftest import JFK_TEXT, RECORDINGS  # noqa: E402
-from tests.scoring import word_error_rate  # noqa: E402
+from sofacast.transcribe.ct2_checkpoint import read_ct2_variables, to_openai_state
+from sofacast.transcribe.models import bundled_model
+from tests.conftest import JFK_TEXT, RECORDINGS
+from tests.scoring import word_error_rate
+
+pytestmark = pytest.mark.slow  # openai-whisper and torch load for every test
 
 
 def test_converted_state_dict_matches_openai_whisper_exactly():

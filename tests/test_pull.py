@@ -4,6 +4,8 @@ import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from sofacast.media import ffmpeg
 from tests.conftest import RECORDINGS
 
@@ -44,6 +46,7 @@ def test_pulling_the_same_file_again_changes_nothing(workspace: Path, cli, jfk: 
     assert _listing(workspace) == ["episodes/jfk", "episodes/jfk/episode.toml", "episodes/jfk/jfk.flac"]
 
 
+@pytest.mark.slow
 def test_video_file_keeps_only_its_audio(workspace: Path, cli, jfk: Path, tmp_path: Path):
     video = tmp_path / "interview.mp4"
     subprocess.run([ffmpeg.ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=5", "-i", str(jfk),
@@ -76,6 +79,7 @@ def test_missing_local_path(workspace: Path, cli):
     assert result.exit_code == 1 and "neither a file nor a URL" in result.stderr
 
 
+@pytest.mark.slow
 def test_web_page_with_audio_and_questions_from_its_description(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     (folder / "media").mkdir()
@@ -91,6 +95,7 @@ def test_web_page_with_audio_and_questions_from_its_description(workspace: Path,
     assert abs(data["duration"] - 11.0) < 0.2
 
 
+@pytest.mark.slow
 def test_direct_media_link(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     ffmpeg.encode(ffmpeg.decode(jfk), folder / "ask-not.mp3")
@@ -100,6 +105,7 @@ def test_direct_media_link(workspace: Path, cli, jfk: Path, http_root):
     assert data["title"] == "Direct link" and data["media"] == "direct.mp3"
 
 
+@pytest.mark.slow
 def test_rss_feed_pulls_each_episode_once(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     audio = ffmpeg.decode(jfk)
@@ -110,7 +116,8 @@ def test_rss_feed_pulls_each_episode_once(workspace: Path, cli, jfk: Path, http_
 • Question {n}?</description><pubDate>{date}</pubDate><guid>{name}</guid>
 <enclosure url="{base}/{name}.mp3" type="audio/mpeg" length="{(folder / f'{name}.mp3').stat().st_size}"/></item>"""
         for n, (title, name, date) in enumerate(
-            [("Second Episode", "two", "Mon, 02 Mar 2026 10:00:00 GMT"), ("First Episode", "one", "Mon, 02 Feb 2026 10:00:00 GMT")], 1)
+            [("Second Episode", "two", "Mon, 02 Mar 2026 10:00:00 GMT"),
+             ("First Episode", "one", "Mon, 02 Feb 2026 10:00:00 GMT")], 1)
     )
     (folder / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Show</title>'
                                      f'<link>{base}</link><description>d</description>{items}</channel></rss>')
@@ -124,6 +131,7 @@ def test_rss_feed_pulls_each_episode_once(workspace: Path, cli, jfk: Path, http_
     assert again.exit_code == 0 and again.stdout.count("Already pulled") == 2
 
 
+@pytest.mark.slow
 def test_feed_options_that_only_fit_one_episode_are_refused(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     ffmpeg.encode(ffmpeg.decode(jfk)[:16000], folder / "a.mp3")
@@ -140,6 +148,7 @@ def test_unreachable_url(workspace: Path, cli):
     assert _listing(workspace) == []
 
 
+@pytest.mark.slow
 def test_page_without_media(workspace: Path, cli, http_root):
     folder, base = http_root
     (folder / "about.html").write_text("<html><head><title>About</title></head><body><p>No audio here.</p></body></html>")
@@ -148,6 +157,7 @@ def test_page_without_media(workspace: Path, cli, http_root):
     assert [p for p in (workspace / "episodes").iterdir() if not p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 def test_force_pulls_again_and_keeps_human_edits(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     ffmpeg.encode(ffmpeg.decode(jfk), folder / "ask-not.mp3")
@@ -161,6 +171,7 @@ def test_force_pulls_again_and_keeps_human_edits(workspace: Path, cli, jfk: Path
     assert (workspace / "episodes" / ".yt-dlp-archive.txt").read_text().count("\n") == 1
 
 
+@pytest.mark.slow
 def test_a_taken_slug_is_not_overwritten(workspace: Path, cli, jfk: Path):
     cli("pull", jfk, "--slug", "one", "-w", workspace)
     other = RECORDINGS / "undersea-cables.mp3"
@@ -169,6 +180,7 @@ def test_a_taken_slug_is_not_overwritten(workspace: Path, cli, jfk: Path):
     assert (workspace / "episodes" / "one" / "one.flac").read_bytes() == jfk.read_bytes()
 
 
+@pytest.mark.slow
 def test_one_broken_feed_item_does_not_keep_the_others_out(workspace: Path, cli, jfk: Path, http_root):
     folder, base = http_root
     ffmpeg.encode(ffmpeg.decode(jfk)[:16000 * 2], folder / "good.mp3")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sofacast.search.query import QueryError, to_fts
-from tests.conftest import ROOT, REAL_SPEECH, copy_sample_show
+from tests.conftest import REAL_SPEECH, ROOT, copy_sample_show
 
 
 @pytest.fixture
@@ -68,7 +68,8 @@ def test_filters(cli, show: Path) -> None:
     assert by_number and {h["question_index"] for h in by_number} == {2}
     by_words = search(cli, show, "government", "--question", "points the finger")
     assert by_words and {h["question_index"] for h in by_words} == {2}
-    assert {h["episode"] for h in search(cli, show, "government", "--since", "2026-09-15", "--until", "2026-09-30")} == {"the-attribution-problem"}
+    assert {h["episode"] for h in search(cli, show, "government",
+                                         "--since", "2026-09-15", "--until", "2026-09-30")} == {"the-attribution-problem"}
     assert search(cli, show, "government", "--until", "2026-01-01") == []
 
 
@@ -139,18 +140,22 @@ def test_the_index_follows_the_files(cli, show: Path) -> None:
     assert search(cli, show, "spyware") == []
 
 
+@pytest.mark.slow
 def test_index_stays_in_sync_after_retranscribing(cli, workspace: Path) -> None:
     media = workspace.parent / "talk.flac"
     shutil.copy(REAL_SPEECH / "jfk.flac", media)
     assert cli("pull", media, "--slug", "talk", "--title", "Talk", "-w", workspace, "-q").exit_code == 0
     assert cli("transcribe", "talk", "-w", workspace, "-q").exit_code == 0
-    # transcribe refreshed the index itself: the database already holds the passages.
+    # The transcribe command refreshed the index: the database already holds the passages.
     import sqlite3
 
     with sqlite3.connect(workspace / ".sofacast" / "search.sqlite") as db:
         assert db.execute("SELECT count(*) FROM passages WHERE episode = 'talk'").fetchone()[0] > 0
     assert search(cli, workspace, '"fellow Americans"')[0]["episode"] == "talk"
+    # New media under the same name: the transcript is stale (its sha256 differs), and the index follows.
     shutil.copy(ROOT / "samples/recordings/undersea-cables.mp3", workspace / "episodes" / "talk" / "talk.flac")
-    assert cli("transcribe", "talk", "-w", workspace, "-q").exit_code == 0
+    again = cli("transcribe", "talk", "-w", workspace)
+    assert again.exit_code == 0 and "up to date" not in again.stdout
+    assert "cables" in (workspace / "transcripts" / "talk.txt").read_text().lower()
     assert search(cli, workspace, '"fellow Americans"') == []
     assert search(cli, workspace, "cables")[0]["episode"] == "talk"

@@ -14,11 +14,11 @@ from sofacast.records import Segment, SpeakerTurn, Word
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
-from tools.torch_checkpoint import read_legacy_checkpoint
 from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames
 from tests import real_voices
-from tests.conftest import RECORDINGS, ROOT, REAL_SPEECH
+from tests.conftest import REAL_SPEECH, RECORDINGS, ROOT
 from tests.scoring import diarization_error_rate
+from tools.torch_checkpoint import read_legacy_checkpoint
 
 
 def reference_turns(name: str, folder: Path = RECORDINGS) -> list[tuple[float, float, str]]:
@@ -49,7 +49,8 @@ def test_numpy_encoder_equals_torch_lstm_on_the_bundled_weights() -> None:
     lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
     lstm.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in encoder.w.items() if k.startswith("lstm.")})
     linear = torch.nn.Linear(256, 256)
-    linear.load_state_dict({"weight": torch.from_numpy(encoder.w["linear.weight"]), "bias": torch.from_numpy(encoder.w["linear.bias"])})
+    linear.load_state_dict({"weight": torch.from_numpy(encoder.w["linear.weight"]),
+                            "bias": torch.from_numpy(encoder.w["linear.bias"])})
     with torch.no_grad():
         _, (hidden, _) = lstm(torch.from_numpy(mels))
         expected = torch.relu(linear(hidden[-1]))
@@ -61,13 +62,15 @@ def test_mel_features_equal_librosa() -> None:
     # Golden output of librosa.feature.melspectrogram(sr=16000, n_fft=400, hop_length=160, n_mels=40),
     # the features resemblyzer was trained on, for this exact signal (librosa is not a dependency).
     t = np.arange(16000) / 16000
-    signal = (0.3 * np.sin(2 * np.pi * 440 * t) + 0.2 * np.sin(2 * np.pi * 1500 * t) * np.linspace(0, 1, 16000)).astype(np.float32)
+    signal = (0.3 * np.sin(2 * np.pi * 440 * t)
+              + 0.2 * np.sin(2 * np.pi * 1500 * t) * np.linspace(0, 1, 16000)).astype(np.float32)
     golden = np.load(ROOT / "tests" / "data" / "mel_golden_librosa.npy")
     ours = mel_frames(signal)
     assert ours.shape == golden.shape
     assert np.abs(ours - golden).max() <= 1e-5 * golden.max()
 
 
+@pytest.mark.slow
 def test_one_voice_is_closer_to_itself_than_to_another_real_voice() -> None:
     encoder = VoiceEncoder.bundled()
     pieces = real_voices.voices()
@@ -77,6 +80,7 @@ def test_one_voice_is_closer_to_itself_than_to_another_real_voice() -> None:
 
 # --- diarization ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["the-attribution-problem", "norms-in-cyberspace"])
 def test_two_voice_interview_der_within_five_percent(name: str) -> None:
     found = diarize_voices(ffmpeg.decode(RECORDINGS / f"{name}.mp3"), expected=2)
@@ -84,11 +88,7 @@ def test_two_voice_interview_der_within_five_percent(name: str) -> None:
     assert diarization_error_rate(reference_turns(name), hypothesis(found.turns)) <= 0.05
 
 
-def test_host_and_two_guests_der_within_five_percent() -> None:
-    found = diarize_voices(ffmpeg.decode(RECORDINGS / "capacity-building.mp3"), expected=3)
-    assert diarization_error_rate(reference_turns("capacity-building"), hypothesis(found.turns)) <= 0.05
-
-
+@pytest.mark.slow
 def test_speaker_count_found_without_a_hint() -> None:
     found = diarize_voices(ffmpeg.decode(RECORDINGS / "undersea-cables.mp3"), expected=None)
     assert len(found.voiceprints) == 2
@@ -100,6 +100,7 @@ def test_speaker_count_found_without_a_hint() -> None:
     (real_voices.TWO_SPEAKERS, True, 0.25),
     (real_voices.THREE_SPEAKERS, True, 0.25),
 ], ids=["two-real-voices-clean", "two-real-voices-phone", "three-real-voices-phone"])
+@pytest.mark.slow
 def test_real_voices(pieces: list[str], phone: bool, limit: float) -> None:
     audio, reference = real_voices.conversation(pieces, phone=phone)
     found = diarize_voices(audio, expected=len({who for _, _, who in reference}))
@@ -143,6 +144,7 @@ def word_accuracy(transcript: dict, reference: list[tuple[float, float, str]]) -
     return right / total
 
 
+@pytest.mark.slow
 def test_transcribe_labels_host_and_two_guests_by_name(cli, workspace: Path) -> None:
     add_sample(cli, workspace, "capacity-building", "--guest", "Tomas Okafor", "--guest", "Henrik Sato",
                "--question", "What does cyber capacity building mean in practice?")
@@ -150,13 +152,18 @@ def test_transcribe_labels_host_and_two_guests_by_name(cli, workspace: Path) -> 
     assert result.exit_code == 0, result.output
     transcript = json.loads((workspace / "transcripts/capacity-building.json").read_text())
     assert set(transcript["speakers"].values()) == {"Elena Marsh", "Tomas Okafor", "Henrik Sato"}
-    assert word_accuracy(transcript, reference_turns("capacity-building")) >= 0.95
+    reference = reference_turns("capacity-building")
+    # Host and two guests: the speaker turns, as the segments carry them, within 5% DER of the script's.
+    found = [(s["start"], s["end"], s["label"]) for s in transcript["segments"]]
+    assert diarization_error_rate(reference, found) <= 0.05
+    assert word_accuracy(transcript, reference) >= 0.95
     vtt = (workspace / "transcripts/capacity-building.vtt").read_text()
     assert "<v Elena Marsh>" in vtt and "<v Henrik Sato>" in vtt
     assert "Tomas Okafor: " in (workspace / "transcripts/capacity-building.srt").read_text()
     assert "] Henrik Sato: " in (workspace / "transcripts/capacity-building.txt").read_text()
 
 
+@pytest.mark.slow
 def test_host_voice_is_remembered_for_an_episode_without_questions(cli, workspace: Path) -> None:
     add_sample(cli, workspace, "norms-in-cyberspace", "--guest", "Tomas Okafor")
     assert cli("transcribe", "norms-in-cyberspace", "-w", workspace).exit_code == 0
@@ -177,6 +184,7 @@ def test_host_voice_is_remembered_for_an_episode_without_questions(cli, workspac
     assert word_accuracy(transcript, reference_turns("undersea-cables")) >= 0.95
 
 
+@pytest.mark.slow
 def test_speakers_table_in_episode_toml_wins_and_survives_reruns(cli, workspace: Path) -> None:
     add_sample(cli, workspace, "the-attribution-problem", "--guest", "Priya Raman")
     assert cli("transcribe", "the-attribution-problem", "-w", workspace).exit_code == 0
@@ -214,6 +222,7 @@ def test_malformed_speakers_table_is_one_clear_line(cli, workspace: Path, table:
     assert not (workspace / "transcripts/undersea-cables.json").exists()
 
 
+@pytest.mark.slow
 def test_stereo_recording_is_labelled_per_channel(cli, workspace: Path) -> None:
     source = workspace.parent / "split.wav"
     shutil.copy(REAL_SPEECH / "stereo_diarization.wav", source)

@@ -1,17 +1,17 @@
 """Real tiny.en inference (the bundled model) on real and synthesized speech."""
 
+import itertools
 import json
 import re
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from sofacast.errors import ModelError
 from sofacast.transcribe.models import BUNDLED_SHA256, bundled_model, resolve_model, verified_model_dir
-from tests.conftest import JFK_TEXT, RECORDINGS, ROOT
+from tests.conftest import JFK_TEXT, RECORDINGS
 from tests.scoring import word_error_rate
 
 
@@ -25,6 +25,7 @@ def _transcript(workspace: Path, slug: str) -> dict:
     return json.loads((workspace / "transcripts" / f"{slug}.json").read_text())
 
 
+@pytest.mark.slow
 def test_transcribes_real_speech_accurately_with_word_times(jfk_episode: Path, cli):
     result = cli("transcribe", "jfk", "-w", jfk_episode)
     assert result.exit_code == 0, result.output
@@ -37,7 +38,7 @@ def test_transcribes_real_speech_accurately_with_word_times(jfk_episode: Path, c
     assert abs(data["duration"] - 11.0) < 0.05
     words = [w for s in data["segments"] for w in s["words"]]
     assert len(words) >= 20
-    assert all(a["start"] <= b["start"] for a, b in zip(words, words[1:]))
+    assert all(a["start"] <= b["start"] for a, b in itertools.pairwise(words))
     ask = next(w for w in words if w["word"].strip().lower() == "ask")
     assert 1.5 < ask["start"] < 4.0  # "ask not" is spoken around 2.3 s
     for suffix in (".vtt", ".srt", ".txt"):
@@ -45,6 +46,7 @@ def test_transcribes_real_speech_accurately_with_word_times(jfk_episode: Path, c
     assert (jfk_episode / "transcripts" / "jfk.vtt").read_text().startswith("WEBVTT")
 
 
+@pytest.mark.slow
 def test_up_to_date_transcripts_are_skipped_until_forced(jfk_episode: Path, cli):
     cli("transcribe", "jfk", "-w", jfk_episode)
     path = jfk_episode / "transcripts" / "jfk.json"
@@ -57,14 +59,7 @@ def test_up_to_date_transcripts_are_skipped_until_forced(jfk_episode: Path, cli)
     assert path.stat().st_mtime_ns != first
 
 
-def test_changed_media_makes_the_transcript_stale(jfk_episode: Path, cli):
-    cli("transcribe", "jfk", "-w", jfk_episode)
-    shutil.copy(RECORDINGS / "undersea-cables.mp3", jfk_episode / "episodes" / "jfk" / "jfk.flac")
-    result = cli("transcribe", "jfk", "-w", jfk_episode)
-    assert "up to date" not in result.stdout
-    assert "cables" in (jfk_episode / "transcripts" / "jfk.txt").read_text().lower()
-
-
+@pytest.mark.slow
 def test_synthesized_interview(workspace: Path, cli):
     assert cli("pull", RECORDINGS / "norms-in-cyberspace.mp3", "--slug", "norms", "-w", workspace).exit_code == 0
     assert cli("transcribe", "norms", "-w", workspace).exit_code == 0
@@ -78,6 +73,7 @@ def test_synthesized_interview(workspace: Path, cli):
     assert data["segments"][-1]["end"] <= data["duration"] + 0.01
 
 
+@pytest.mark.slow
 def test_corrupt_media_keeps_the_old_transcript(jfk_episode: Path, cli):
     cli("transcribe", "jfk", "-w", jfk_episode)
     before = (jfk_episode / "transcripts" / "jfk.json").read_bytes()
@@ -106,6 +102,7 @@ def test_missing_model_and_unknown_engine(jfk_episode: Path, cli, tmp_path: Path
     assert result.exit_code == 1 and "unknown engine 'vosk'" in result.stderr and "faster-whisper" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_model_folder_given_by_path_is_used(jfk_episode: Path, cli):
     folder = bundled_model().ct2_dir
     result = cli("transcribe", "jfk", "--model", str(folder), "-w", jfk_episode)
@@ -134,17 +131,3 @@ def test_without_the_openai_extra_the_hint_installs_torchs_cpu_build_first(jfk_e
     assert result.exit_code == 1 and "the openai-whisper engine is not installed (torch is missing)" in result.stderr
     hint = result.stderr.split("is missing)", 1)[1]
     assert hint.index("--index-url https://download.pytorch.org/whl/cpu") < hint.index("pip install 'sofacast[openai]'")
-
-
-def test_the_openai_extra_never_widens_torch_past_the_installed_build():
-    """Unbounded, `pip install 'sofacast[openai]'` replaces a CPU torch with the newest CUDA build (GBs)."""
-    from importlib.metadata import version
-
-    from packaging.requirements import Requirement
-    from packaging.version import Version
-
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["openai"]
-    torch = next(Requirement(line) for line in extra if Requirement(line).name == "torch")
-    assert any(spec.operator in ("<", "<=", "==", "~=") for spec in torch.specifier), f"{torch} has no upper bound"
-    assert Version(version("torch")) in torch.specifier  # the CPU build installed by the README's command fits it
-    assert Version("99.0") not in torch.specifier

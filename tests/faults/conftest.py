@@ -28,6 +28,14 @@ def measured(figure: str, amount: int = 1) -> None:
     SUITE[figure] += amount
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The whole suite is slow: it runs sofacast end to end on real media, often as whole processes."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if SUITE:
         terminalreporter.section("fault suite: what was tried")
@@ -48,7 +56,8 @@ class Run:
 def sofacast(*args: object, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None,
              debug: bool = True) -> Run:
     """Run the sofacast command in a subprocess, as a producer would (`debug=False`: without SOFACAST_DEBUG, as users do)."""
-    environment = {key: value for key, value in os.environ.items() if key != "SOFACAST_FAULT" and (debug or key != "SOFACAST_DEBUG")}
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "SOFACAST_FAULT" and (debug or key != "SOFACAST_DEBUG")}
     environment.update({"COLUMNS": "200", **(env or {})})
     done = subprocess.run([sys.executable, "-m", "sofacast", *map(str, args)], capture_output=True, text=True,
                           env=environment, timeout=timeout, cwd=cwd)

@@ -117,12 +117,12 @@ def _handler(folder: Path, hang_seconds: float) -> type[http.server.SimpleHTTPRe
         def do_GET(self) -> None:
             if self.path.startswith("/hang"):
                 time.sleep(hang_seconds)  # the client must give up long before this
-                return
-            if self.path.startswith("/redirect?to="):
-                return self._redirect(self.path.split("=", 1)[1])
-            if self.path.startswith("/loop"):
-                return self._redirect("/loop")
-            super().do_GET()
+            elif self.path.startswith("/redirect?to="):
+                self._redirect(self.path.split("=", 1)[1])
+            elif self.path.startswith("/loop"):
+                self._redirect("/loop")
+            else:
+                super().do_GET()
 
         def do_HEAD(self) -> None:
             self.do_GET()

@@ -43,7 +43,8 @@ def html_problems(document: str, page: bool = False) -> list[str]:
             continue
         tag = element.tag.lower()
         in_head = any(a.tag == "head" for a in element.iterancestors())
-        if tag in DANGEROUS_ELEMENTS and not (tag == "meta" and in_head and any((tag, a) in HEAD_META_OK for a in element.attrib)):
+        if tag in DANGEROUS_ELEMENTS and not (tag == "meta" and in_head
+                                              and any((tag, a) in HEAD_META_OK for a in element.attrib)):
             found.append(f"<{tag}> element")
         for name, value in element.attrib.items():
             name = name.lower()
@@ -86,7 +87,8 @@ def vtt_problems(text: str) -> list[str]:
     """WebVTT cue text may hold only its own tags (<v Name>, <c>, <i>, <b>, <u>, <lang>, <ruby>, <rt>, timestamps)."""
     found = []
     for tag in re.findall(r"<([^>]*)>", text):
-        if not re.fullmatch(r"/?(?:v(?:\s[^<>]*)?|c(?:\.[\w.]+)?|i|b|u|ruby|rt|lang(?:\s[\w-]+)?|\d{2}:\d{2}(?::\d{2})?\.\d{3})", tag):
+        if not re.fullmatch(r"/?(?:v(?:\s[^<>]*)?|c(?:\.[\w.]+)?|i|b|u|ruby|rt|lang(?:\s[\w-]+)?"
+                            r"|\d{2}:\d{2}(?::\d{2})?\.\d{3})", tag):
             found.append(f"<{tag[:40]}> in WebVTT")
     return found
 

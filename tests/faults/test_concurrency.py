@@ -37,12 +37,14 @@ def big_catalogue(show: Path) -> Path:
     """The sample show plus 120 long synthetic episodes, so that a rebuild of the index takes a while."""
     transcript = json.loads((show / "transcripts" / f"{SLUG}.json").read_text())
     segments = transcript["segments"]
-    transcript["segments"] = [dict(s, id=i, start=s["start"] + 100 * (i // len(segments)), end=s["end"] + 100 * (i // len(segments)))
+    transcript["segments"] = [dict(s, id=i, start=s["start"] + 100 * (i // len(segments)),
+                                   end=s["end"] + 100 * (i // len(segments)))
                               for i, s in enumerate(segments * 60)]
     for n in range(120):
         slug = f"synthetic-{n:03d}"
         (show / "episodes" / slug).mkdir()
-        (show / "episodes" / slug / "episode.toml").write_text(f'title = "Synthetic {n}"\npublished = "2026-01-01"\ndraft = true\n')
+        (show / "episodes" / slug / "episode.toml").write_text(
+            f'title = "Synthetic {n}"\npublished = "2026-01-01"\ndraft = true\n')
         (show / "transcripts" / f"{slug}.json").write_text(json.dumps(dict(transcript, episode=slug)))
     return show
 
@@ -88,7 +90,8 @@ def clips(tmp_path: Path) -> list[Path]:
 
 
 def test_two_publishes_at_once_take_turns_and_number_episodes_apart(show: Path, clips: list[Path]) -> None:
-    runs = [start("publish", clip, "--title", f"At once {n}", "--guest", "Priya Raman", "-w", show) for n, clip in enumerate(clips)]
+    runs = [start("publish", clip, "--title", f"At once {n}", "--guest", "Priya Raman", "-w", show)
+            for n, clip in enumerate(clips)]
     finished = [finish(process) for process in runs]
     for code, _, err in finished:
         assert code == 0 and "Traceback" not in err, err

@@ -108,7 +108,8 @@ def test_the_sweep_leaves_linked_folders_and_the_producers_own_folders_alone(sho
 
 def test_validate_reports_a_source_link_that_is_not_web(show: Path, cli) -> None:
     toml = show / "episodes" / SLUG / "episode.toml"
-    toml.write_text(toml.read_text().replace(f'source_url = "samples/recordings/{SLUG}.mp3"', 'source_url = "javascript:alert(1)"'))
+    toml.write_text(toml.read_text().replace(f'source_url = "samples/recordings/{SLUG}.mp3"',
+                                             'source_url = "javascript:alert(1)"'))
     report = cli("validate", "-w", show)
     assert report.exit_code == 1
     assert f"episode {SLUG}: source_url: 'javascript:alert(1)' is not an http(s) link" in report.stdout

@@ -37,7 +37,8 @@ def rss(items: str) -> str:
 
 
 def item(base: str, title: str, description: str = "d", enclosure: str = "", guid: str = "g1") -> str:
-    return (f"<item><title>{title}</title><description>{description}</description><guid>{guid}</guid><pubDate>Mon, 02 Feb 2026 10:00:00 GMT"
+    return (f"<item><title>{title}</title><description>{description}</description><guid>{guid}</guid>"
+            "<pubDate>Mon, 02 Feb 2026 10:00:00 GMT"
             f'</pubDate><enclosure url="{enclosure or base + "/media/clip.mp3"}" type="audio/mpeg" length="1"/></item>')
 
 
@@ -45,8 +46,8 @@ def test_a_double_escaped_or_cdata_title_stays_text_in_the_show_notes_page(show:
     folder, base = site
     (folder / "feed.xml").write_text(rss(
         item(base, "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt; Double") +
-        item(base, "<![CDATA[<script>alert(2)</script>Cdata]]>", "<![CDATA[<img src=x onerror=alert(3)><a href='javascript:alert(4)'>x</a>]]>",
-             guid="g2")))
+        item(base, "<![CDATA[<script>alert(2)</script>Cdata]]>",
+             "<![CDATA[<img src=x onerror=alert(3)><a href='javascript:alert(4)'>x</a>]]>", guid="g2")))
     assert cli("pull", f"{base}/feed.xml", "-w", show).exit_code == 0
     assert_clean(cli("feed", "-w", show), failed=False)
     pages = {p.parent.name: p.read_text() for p in (show / "episodes").glob("*/shownotes.html")}
@@ -74,7 +75,8 @@ def test_triple_escaped_markup_is_never_markup_in_the_feed(show: Path, site, cli
 
 def test_a_javascript_guest_link_is_dropped_everywhere_and_reported_by_validate(show: Path, cli) -> None:
     toml = show / "episodes" / SLUG / "episode.toml"
-    toml.write_text(toml.read_text().replace('url = "https://sofacast.example.org/people/tomas-okafor"', 'url = "javascript:alert(1)"'))
+    toml.write_text(toml.read_text().replace('url = "https://sofacast.example.org/people/tomas-okafor"',
+                                             'url = "javascript:alert(1)"'))
     assert cli("feed", "-w", show).exit_code == 0
     feed = (show / "feeds" / "feed.xml").read_text()
     assert "javascript:" not in feed and "javascript:" not in (show / "episodes" / SLUG / "shownotes.md").read_text()
@@ -145,7 +147,8 @@ def test_pull_force_keeps_every_field_the_producer_set_and_regenerates_outputs(w
 
 def test_a_failed_feed_item_is_tried_again_on_the_next_pull(show: Path, site, cli) -> None:
     folder, base = site
-    (folder / "feed.xml").write_text(rss(item(base, "Good", guid="g1") + item(base, "Late", enclosure=f"{base}/media/late.mp3", guid="g2")))
+    (folder / "feed.xml").write_text(rss(item(base, "Good", guid="g1")
+                                         + item(base, "Late", enclosure=f"{base}/media/late.mp3", guid="g2")))
     first = cli("pull", f"{base}/feed.xml", "-w", show)
     assert first.exit_code == 1 and "1 of 2 episodes could not be pulled (Late:" in first.stderr
     archive = (show / "episodes" / ".yt-dlp-archive.txt").read_text()
@@ -160,7 +163,8 @@ def test_a_failed_feed_item_is_tried_again_on_the_next_pull(show: Path, site, cl
 
 def test_a_bad_enclosure_does_not_abort_the_feed(show: Path, site, cli) -> None:
     folder, base = site
-    (folder / "feed.xml").write_text(rss(item(base, "Good", guid="g1") + item(base, "Js", enclosure="javascript:alert(1)", guid="g2")
+    (folder / "feed.xml").write_text(rss(item(base, "Good", guid="g1")
+                                         + item(base, "Js", enclosure="javascript:alert(1)", guid="g2")
                                          + item(base, "File", enclosure="file:///etc/passwd", guid="g3")))
     result = cli("pull", f"{base}/feed.xml", "-w", show)
     assert_clean(result, failed=True)
@@ -231,7 +235,8 @@ def test_a_corrupt_id3_header_makes_the_podcast_mp3_again(show: Path, cli) -> No
     measured("found-when-tried cases reproduced")
 
 
-@pytest.mark.parametrize("args", [["search"], ["search", "x", "--limit", "abc"], ["frobnicate"], ["pull"], ["feed", "--no-such-option"]],
+@pytest.mark.parametrize("args", [["search"], ["search", "x", "--limit", "abc"], ["frobnicate"], ["pull"],
+                                  ["feed", "--no-such-option"]],
                          ids=["missing-argument", "not-a-number", "unknown-command", "missing-source", "unknown-option"])
 def test_a_usage_mistake_is_one_line_too(show: Path, args: list[str]) -> None:
     run = sofacast(*args, cwd=show)

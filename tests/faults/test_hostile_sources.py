@@ -44,7 +44,8 @@ def fresh_show(tmp_path: Path, cli) -> Path:
     assert cli("init", root, "--title", "Hostile Test", "--author", "Elena Marsh", "--email", "e@example.org",
                "--base-url", "https://example.org/show", "--host", "Elena Marsh", "-q").exit_code == 0
     (root / "artwork.png").write_bytes((ROOT / "artwork.png").read_bytes())
-    (root / "sofacast.toml").write_text((root / "sofacast.toml").read_text() + '\n[feed]\nartwork = "artwork.png"\naudio = "original"\n')
+    (root / "sofacast.toml").write_text((root / "sofacast.toml").read_text()
+                                        + '\n[feed]\nartwork = "artwork.png"\naudio = "original"\n')
     return root
 
 

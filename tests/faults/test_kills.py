@@ -123,7 +123,8 @@ def test_a_killed_feed_pull_is_tried_again_not_refused(show: Path, clip: Path, t
     with HostileServer(site) as server:
         (site / "feed.xml").write_text(
             f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title><item><title>Remote one</title><guid>r1</guid>'
-            f'<pubDate>Mon, 02 Feb 2026 10:00:00 GMT</pubDate><enclosure url="{server.base}/one.mp3" type="audio/mpeg" length="1"/>'
+            '<pubDate>Mon, 02 Feb 2026 10:00:00 GMT</pubDate>'
+            f'<enclosure url="{server.base}/one.mp3" type="audio/mpeg" length="1"/>'
             "</item></channel></rss>")
         kill_and_recover(show, ["pull", f"{server.base}/feed.xml"], fault)
         again = sofacast("pull", f"{server.base}/feed.xml", "-w", show)

@@ -32,7 +32,8 @@ def episode(root: Path, slug: str) -> dict:
 
 def test_force_into_another_episodes_slug_replaces_media_only(workspace: Path, cli, clips: list[Path]) -> None:
     assert cli("pull", clips[0], "--slug", "a", "--title", "A", "-w", workspace).exit_code == 0
-    assert cli("pull", clips[1], "--slug", "b", "--title", "B", "--guest", "Bea", "--number", "42", "-w", workspace).exit_code == 0
+    assert cli("pull", clips[1], "--slug", "b", "--title", "B", "--guest", "Bea", "--number", "42",
+               "-w", workspace).exit_code == 0
     result = cli("pull", clips[0], "--slug", "b", "--force", "-w", workspace)  # a's file, into b
     assert result.exit_code == 0, result.output
     b = episode(workspace, "b")
