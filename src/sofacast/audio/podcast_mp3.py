@@ -12,6 +12,7 @@ import hashlib
 import json
 import warnings
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sofacast import atomic, faults
@@ -59,8 +60,15 @@ def intro_seconds(settings: AudioSettings) -> float:
     """How far the episode's own audio is shifted by the intro clip."""
     if settings.intro is None:
         return 0.0
-    info = ffmpeg.probe(settings.intro)
-    return float(info.duration or 0.0)
+    stat = settings.intro.stat()
+    return _clip_seconds(settings.intro, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _clip_seconds(clip: Path, size: int, mtime_ns: int) -> float:
+    """One probe per clip: chapters, the MP3 and every link of every episode ask for the same length.
+    Size and mtime are in the key so that a replaced clip is probed again."""
+    return float(ffmpeg.probe(clip).duration or 0.0)
 
 
 def render(source: Path, target: Path, settings: AudioSettings) -> float:
