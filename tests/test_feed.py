@@ -110,7 +110,7 @@ def test_every_item_tag(published: Path) -> None:
         assert item.findtext("podcast:episode", namespaces=NS) == item.findtext("itunes:episode", namespaces=NS)
         notes = item.findtext("content:encoded", namespaces=NS)
         assert "<h3>Guests</h3>" in notes and f"{slug}.podcast.mp3#t=" in notes
-    later = items[-1].findtext("content:encoded", namespaces=NS)
+    later = items[0].findtext("content:encoded", namespaces=NS)  # newest first
     assert "<h3>Previous episodes</h3>" in later and "<h3>Related episodes</h3>" in later and "shares: " in later
 
 
@@ -129,7 +129,7 @@ def test_real_podcast_parsers_read_the_feed(published: Path) -> None:
     document = feedparser.parse(str(published / "feeds" / "feed.xml"))
     assert not document.bozo
     assert document.feed.title == "The Diplomat's Sofa"
-    assert [e.itunes_episode for e in document.entries] == ["1", "2", "3"]
+    assert [e.itunes_episode for e in document.entries] == ["3", "2", "1"]  # newest first, as apps expect
     assert all(e.enclosures[0].type == "audio/mpeg" for e in document.entries)
 
 
@@ -324,18 +324,16 @@ def test_related_episodes_by_topic_with_the_shared_terms() -> None:
 @pytest.mark.slow
 def test_publish_twice_changes_nothing(tmp_path: Path, workspace: Path, cli) -> None:
     source = tmp_path / "capacity-building.mp3"
-    shutil.copy(ROOT / "samples/recordings/capacity-building.mp3", source)
-    shutil.copy(ROOT / "artwork.png", workspace)
-    (workspace / "sofacast.toml").write_text((workspace / "sofacast.toml").read_text() + '\n[feed]\nartwork = "artwork.png"\n')
+    shutil.copy(ROOT / "samples/recordings/capacity-building.mp3", source)  # init made artwork.png: the feed is valid
     args = ["publish", source, "--slug", "capacity-building", "--guest", "Tomas Okafor", "--guest", "Henrik Sato",
             "--question", "What does cyber capacity building mean in practice?", "-w", workspace]
     first = cli(*args)
     assert first.exit_code == 0, first.stderr
-    assert "feed: 1 episodes, written" in first.stdout
+    assert "feed: 1 episode, written" in first.stdout
     mtimes = {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()}
     second = cli(*args)
     assert second.exit_code == 0
-    assert "pulled: nothing new" in second.stdout and "feed: 1 episodes, unchanged" in second.stdout
+    assert "pulled: nothing new" in second.stdout and "feed: 1 episode, unchanged" in second.stdout
     assert {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()} == mtimes
     rebuilt = cli("feed", "-w", workspace)  # the feed alone, rebuilt with nothing changed, touches nothing either
     assert rebuilt.exit_code == 0 and "unchanged" in rebuilt.stdout

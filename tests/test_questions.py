@@ -25,3 +25,10 @@ def test_html_list_items_count_as_bullets():
 def test_escaped_markup_in_a_description_stays_text_and_never_becomes_a_tag():
     description = html_to_text("<ul><li>Is &amp;lt;script&amp;gt; safe?</li><li>What about &lt;b&gt;bold&lt;/b&gt;?</li></ul>")
     assert questions_from_description(description) == ["Is &lt;script&gt; safe?", "What about bold?"]
+
+
+def test_a_time_written_before_a_question_is_not_part_of_it():
+    description = ("• 0:02 Do plants talk?\n- (1:02:03) – How do roots share sugar?\n"
+                   "1. [12:30] What is a mycorrhiza?\n• 3 Why three?")
+    assert questions_from_description(description) == ["Do plants talk?", "How do roots share sugar?",
+                                                       "What is a mycorrhiza?", "3 Why three?"]

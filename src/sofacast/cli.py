@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -37,7 +38,11 @@ SlugOption = Annotated[str | None, typer.Option(help="Folder name under episodes
 TitleOption = Annotated[str | None, typer.Option(help="Episode title (default: the source's).")]
 GuestOption = Annotated[list[str] | None, typer.Option("--guest", help="Guest name; repeat for several.")]
 QuestionOption = Annotated[list[str] | None, typer.Option("--question", help="Show-notes question, in order; repeatable.")]
-NumberOption = Annotated[int | None, typer.Option(help="Episode number (default: the next one).")]
+NumberOption = Annotated[int | None, typer.Option(help="Episode number (default: the source's, else by publication date).")]
+SeasonOption = Annotated[int | None, typer.Option(help="Season number (default: the source's).", min=1)]
+PublishedOption = Annotated[str | None, typer.Option(help="Publication date, e.g. 2026-09-07 (default: the source's, "
+                                                           "a local file's date tag, else its modification time).")]
+DescriptionOption = Annotated[str | None, typer.Option(help="Episode description / show notes (default: the source's).")]
 EngineOption = Annotated[str, typer.Option(help=f"One of: {', '.join(ENGINES)}.")]
 ModelOption = Annotated[str | None, typer.Option(help="Model name or path (default: the bundled tiny.en, offline).")]
 NoWaitOption = Annotated[bool, typer.Option("--no-wait", help="If another command is writing the workspace, fail at once "
@@ -144,18 +149,32 @@ def init(
     base_url: Annotated[str, typer.Option(help="Public URL where feeds/, transcripts/ and episodes/ are served.")],
     host: Annotated[list[str] | None, typer.Option("--host", help="Host name; repeat for several.")] = None,
     description: Annotated[str, typer.Option(help="Show description.")] = "",
-    language: Annotated[str, typer.Option(help="Language code.")] = "en",
-    category: Annotated[list[str] | None, typer.Option("--category", help="Apple Podcasts category; repeatable.")] = None,
+    language: Annotated[str, typer.Option(help="BCP 47 language tag: en, en-GB, pt-BR, zh-Hans-CN…")] = "en",
+    category: Annotated[list[str] | None, typer.Option("--category", help="Apple Podcasts category, or 'News > Tech News' "
+                                                                        "for a subcategory; repeatable.")] = None,
     explicit: Annotated[bool, typer.Option("--explicit", help="Mark the show explicit.")] = False,
-    image_url: Annotated[str, typer.Option(help="Square artwork URL (1400–3000 px).")] = "",
+    image_url: Annotated[str, typer.Option(help="Square artwork URL (1400–3000 px). Without it, init draws "
+                                                "artwork.png from the title, for you to replace.")] = "",
     quiet: QuietOption = False,
 ) -> None:
-    """Create a show workspace: sofacast.toml and the episodes/, transcripts/, feeds/ folders."""
+    """Create a show workspace: sofacast.toml, artwork.png (unless --image-url) and the episodes/, transcripts/, feeds/."""
+    from sofacast.feed.show_rules import show_problems
+
     show = Show(title=title, description=description or title, author=author, owner_name=author, owner_email=email,
                 language=language, categories=category or ["Technology"], explicit=explicit, image_url=image_url,
-                base_url=base_url.rstrip("/") + "/", hosts=host or [author])
-    workspace = init_workspace(folder, show)
-    say(quiet, f"Created {workspace.root / 'sofacast.toml'}")
+                base_url=base_url, hosts=host or [author])
+    problems = show_problems(show)  # every one at once, so that one run of init can be made right
+    for problem in problems:
+        console.error(problem.as_error().one_line())
+    if problems:
+        raise typer.Exit(1)
+    created = init_workspace(folder, replace(show, base_url=base_url.rstrip("/") + "/"))
+    say(quiet, f"Created {created.workspace.root / 'sofacast.toml'}")
+    if created.artwork_made:
+        say(quiet, f"Made {created.artwork} from the title, so the feed is valid now: replace it with the show's own "
+                   "artwork (a square PNG or JPEG, 3000 px) before you submit the show, as Apple refuses placeholder art")
+    elif created.artwork:
+        say(quiet, f"Using the {created.artwork} already in the folder as the show's artwork")
 
 
 @command("pull")
@@ -167,6 +186,9 @@ def pull_command(
     guest: GuestOption = None,
     question: QuestionOption = None,
     number: NumberOption = None,
+    season: SeasonOption = None,
+    published: PublishedOption = None,
+    description: DescriptionOption = None,
     force: Annotated[bool, typer.Option("--force", help="Pull the media again; what episode.toml says is kept.")] = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
@@ -174,7 +196,8 @@ def pull_command(
 ) -> None:
     """Pull episode media (audio only) and metadata into episodes/<slug>/."""
     ws = Workspace.open(workspace)
-    options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number, force=force)
+    options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number,
+                          season=season, published=published, description=description, force=force)
     with writing(ws, "pull", no_wait), console.bytes_bar("Downloading", quiet) as bar:
         for result in pull(ws, source, options, on_progress=lambda label, got, total: bar.update(got, total, label[:40])):
             say(quiet, pull_line(result))
@@ -185,7 +208,9 @@ def pull_line(result: Any) -> str:
         return (f"Skipped {result.episode.title}: pulled before and since removed from episodes/ "
                 "(pull with --force to bring it back)")
     verb = "Pulled" if result.pulled else "Already pulled"
-    return f"{verb} {result.slug}: {result.episode.title} ({len(result.episode.questions)} questions)"
+    count = len(result.episode.questions)
+    notes = "".join(f"; {note}" for note in result.notes)
+    return f"{verb} {result.slug}: {result.episode.title} ({count} question{'' if count == 1 else 's'}{notes})"
 
 
 @command()
@@ -211,13 +236,14 @@ def transcribe(
         def one(slug: str) -> None:
             with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
                 result = transcriber.run(slug, force=force, on_progress=bar.update)
+            theirs = " (the publisher's transcript; --force transcribes the audio instead)" if result.from_publisher else ""
             if result.up_to_date:
-                say(quiet, f"{slug}: up to date (use --force to redo)")
+                say(quiet, f"{slug}: up to date{theirs or ' (use --force to redo)'}")
             else:
                 changed.append(slug)
                 words = sum(len(s.text.split()) for s in result.transcript.segments)
                 folder = ws.transcript_path(slug).parent
-                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {folder}/{slug}.*")
+                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {folder}/{slug}.*{theirs}")
 
         with refreshing_search(ws, changed):
             for_each_episode(ws, slugs, all_episodes, one)
@@ -245,7 +271,8 @@ def chunk(
         questions = sum(1 for c in result.chunks if c.question)
         state = "up to date" if result.up_to_date else f"-> {ws.transcript_path(slug).parent}/{slug}.chunks.json, .chapters.json"
         edited = ", boundaries from episode.toml" if result.edited else ""
-        say(quiet, f"{slug}: {len(result.chunks)} chunks, {questions} questions{edited} {state}")
+        counts = f"{console.plural(len(result.chunks), 'chunk')}, {console.plural(questions, 'question')}"
+        say(quiet, f"{slug}: {counts}{edited} {state}")
         for question in result.missing_questions:
             say(quiet, f"  not asked on air: {question}")
 
@@ -269,7 +296,8 @@ def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False, no_wait:
 def feed_line(result: Any, root: Path) -> str:
     state = "written" if result.written else "unchanged"
     kept = f"; kept as published before: {', '.join(result.kept)}" if result.kept else ""
-    return f"{result.path.relative_to(root)}: {len(result.episodes) + len(result.kept)} episodes, {state}{kept}"
+    episodes = console.plural(len(result.episodes) + len(result.kept), "episode")
+    return f"{result.path.relative_to(root)}: {episodes}, {state}{kept}"
 
 
 @command()
@@ -281,6 +309,9 @@ def publish(
     guest: GuestOption = None,
     question: QuestionOption = None,
     number: NumberOption = None,
+    season: SeasonOption = None,
+    published: PublishedOption = None,
+    description: DescriptionOption = None,
     engine: EngineOption = DEFAULT_ENGINE,
     model: ModelOption = None,
     workspace: WorkspaceOption = None,
@@ -291,8 +322,9 @@ def publish(
     from sofacast.workflow import PublishRequest, publish_source
 
     ws = Workspace.open(workspace)
-    request = PublishRequest(source, PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [],
-                                                 number=number), engine, model)
+    options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number,
+                          season=season, published=published, description=description)
+    request = PublishRequest(source, options, engine, model)
     with writing(ws, "publish", no_wait), console.stage_bar("Publishing", quiet) as bar:
         report = publish_source(ws, request, on_progress=bar.update)
     for line in report.lines():
@@ -345,13 +377,13 @@ def index(
 
     ws = Workspace.open(workspace)
     if rebuild:
-        say(quiet, f"Rebuilt the index: {rebuild_index(ws)} passages")
+        say(quiet, f"Rebuilt the index: {console.plural(rebuild_index(ws), 'passage')}")
         return
     search_index = SearchIndex.open(ws)
     try:
         changed = search_index.sync()
         reindexed = f" (re-indexed {', '.join(changed)})" if changed else ""
-        say(quiet, f"Index up to date: {search_index.count()} passages{reindexed}")
+        say(quiet, f"Index up to date: {console.plural(search_index.count(), 'passage')}{reindexed}")
     finally:
         search_index.close()
 
@@ -364,16 +396,17 @@ def validate(
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
 ) -> None:
-    """Check a feed against Apple's and Podcasting 2.0 rules; print every finding."""
-    from sofacast.feed.check import check_published_feed
+    """Check the feed `feed` would write (and the published one) against Apple's and Podcasting 2.0 rules; list every finding."""
+    from sofacast.feed.check import check_feed_file, check_workspace_feed
 
-    ws = Workspace.open(workspace)
-    path, findings, items = check_published_feed(ws, file)
-    for finding in findings:
+    report = check_feed_file(file) if file else check_workspace_feed(Workspace.open(workspace))
+    for finding in report.findings:
         typer.echo(console.terminal_text(finding.line()))
-    if findings:
+    if report.findings:
         raise typer.Exit(1)
-    say(quiet, f"{path}: valid ({items} episodes)")
+    episodes = console.plural(report.episodes, "episode")
+    say(quiet, f"{report.path}: valid ({episodes})" if report.written
+        else f"{report.path}: not written yet; the feed 'sofacast feed' would write is valid ({episodes})")
 
 
 def main() -> None:

@@ -33,6 +33,11 @@ def terminal_text(text: str, one_line: bool = True) -> str:
     return " ".join(text.split()) if one_line else text
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 episode', '3 episodes': a count the CLI prints always agrees with its noun."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def error(message: str) -> None:
     # The message is plain text: [brackets] in it (TOML tables, URLs) must not be read as markup.
     err.print(f"[bold red]Error:[/] {escape(terminal_text(message))}", soft_wrap=True)

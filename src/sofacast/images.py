@@ -1,13 +1,26 @@
-"""Images (the show's artwork): owns Pillow, which reads an image's header without decoding it."""
+"""Images (the show's artwork): owns Pillow, which reads an image's header without decoding it, and draws the
+artwork `init` makes for a show that has none yet."""
 
 from __future__ import annotations
 
+import colorsys
+import hashlib
+import io
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from sofacast.errors import SofacastError
+from sofacast.slugs import transliterate
 
 FORMATS = ("PNG", "JPEG")  # what Apple accepts for artwork
+ARTWORK_PIXELS = 3000  # Apple's preferred size, the largest it accepts
+_MARGIN = ARTWORK_PIXELS // 10
+# Apple: keep what matters out of the bottom fifth, where apps draw progress bars and labels over the artwork.
+_TEXT_BOTTOM = ARTWORK_PIXELS * 4 // 5
+_LARGEST, _SMALLEST = 420, 90  # font sizes in pixels: a short title fills the square, a 300-character one still fits
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
@@ -20,3 +33,91 @@ def image_size(path: Path) -> tuple[int, int] | None:
         except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
             # DecompressionBombError: over ~180 megapixels, far past Apple's 3000 px; such artwork is not usable anyway.
             return None
+
+
+def title_artwork(title: str) -> bytes:
+    """A square 3000 px RGB PNG (no alpha channel, as Apple asks): the title, wrapped and centred in the upper
+    four fifths, in white on a solid colour of its own (the same title always gets the same colour).
+
+    It is a stand-in that makes a new show's feed valid at once; Apple does not feature placeholder artwork."""
+    image = Image.new("RGB", (ARTWORK_PIXELS, ARTWORK_PIXELS), background(title))
+    lines, font = _layout(drawable(" ".join(title.split())))
+    spacing = font.size // 4
+    ImageDraw.Draw(image).multiline_text((ARTWORK_PIXELS // 2, (_MARGIN + _TEXT_BOTTOM) // 2), "\n".join(lines),
+                                         font=font, fill="white", anchor="mm", align="center", spacing=spacing)
+    out = io.BytesIO()
+    image.save(out, "PNG")  # zlib's default level: optimize=True takes half as long again for 2% less
+    return out.getvalue()
+
+
+def background(title: str) -> tuple[int, int, int]:
+    """A dark colour from the title's hash: dark enough that white text on it has a contrast of at least 4.5:1."""
+    hue = int.from_bytes(hashlib.sha256(title.encode()).digest()[:2], "big") / 65536
+    red, green, blue = colorsys.hls_to_rgb(hue, 0.28, 0.55)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
+@lru_cache(maxsize=32)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    # Pillow (>= 10.1) carries a scalable font of its own, so no system fonts are needed; its wheels all have FreeType.
+    font = ImageFont.load_default(size=size)
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        raise SofacastError("this Pillow was built without FreeType, so sofacast cannot draw artwork",
+                            "Install Pillow from its wheels (pip install --force-reinstall pillow), or give --image-url")
+    return font
+
+
+def drawable(text: str) -> str:
+    """`text` with every character Pillow's font lacks spelled in ASCII ("Кибер" -> "Kiber", "é" -> "e"): a box
+    per missing glyph would leave nothing readable."""
+    return "".join(char if _has_glyph(char) else transliterate(char) for char in text)
+
+
+@lru_cache(maxsize=4096)
+def _has_glyph(char: str) -> bool:
+    if char.isspace() or ord(char) < 128:
+        return True  # the font has all of ASCII
+    return _drawn(char) != _drawn("\ue000")  # a private-use character: surely missing, so drawn as the font's box
+
+
+def _drawn(char: str) -> bytes:
+    canvas = Image.new("L", (64, 64))
+    ImageDraw.Draw(canvas).text((8, 8), char, font=_font(40), fill=255)
+    return canvas.tobytes()
+
+
+def _layout(text: str) -> tuple[list[str], ImageFont.FreeTypeFont]:
+    """The largest font size at which the title, wrapped between words, fits above the bottom fifth; and its lines.
+    Only at the smallest size is a word too wide for a line cut."""
+    width, height = ARTWORK_PIXELS - 2 * _MARGIN, _TEXT_BOTTOM - _MARGIN
+    size = _LARGEST
+    while True:
+        font = _font(size)
+        lines = _wrap(text.split() or [" "], font, width)
+        if all(font.getlength(line) <= width for line in lines) and len(lines) * size * 5 // 4 <= height:
+            return lines, font
+        if size == _SMALLEST:
+            return _wrap([piece for word in text.split() for piece in _cut(word, font, width)], font, width), font
+        size = max(_SMALLEST, size * 9 // 10)
+
+
+def _wrap(words: list[str], font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Words put on lines no wider than `width`, greedily; a word wider than that gets a line of its own."""
+    lines: list[str] = []
+    for word in words:
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _cut(word: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    pieces = []
+    while word:
+        end = len(word)
+        while end > 1 and font.getlength(word[:end]) > width:
+            end -= 1
+        pieces.append(word[:end])
+        word = word[end:]
+    return pieces

@@ -19,7 +19,9 @@ from sofacast.turns import Turn
 # list items as `• ` lines), so nothing here decodes markup or entities again.
 
 _BULLET = r"(?:[•·▪●◦‣∙*+\-–—]|\(?\d{1,2}[.)]|Q\d{1,2}[:.)]?)"
-_QUESTION_LINE = re.compile(rf"^\s*{_BULLET}\s+(?P<question>.+?\?)\s*$")
+# Show notes often put each question's time before it: "• 12:34 Why …?", "- (1:02:03) How …?", "[0:02] – What …?"
+_CLOCK = r"(?:[\[(]?\d{1,2}(?::\d\d){1,2}[\])]?\s*(?:[-–—:|]\s*)?)"
+_QUESTION_LINE = re.compile(rf"^\s*{_BULLET}\s+{_CLOCK}?(?P<question>.+?\?)\s*$")
 MAX_QUESTION_CHARS = 500
 
 

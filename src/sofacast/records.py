@@ -110,9 +110,15 @@ class Chunk:
 
 @dataclass
 class Guest:
+    """A person on an episode (a guest, or a host of this episode only): name, short bio, web page, photo."""
+
     name: str
     bio: str = ""
     url: str = ""
+    img: str = ""  # an http(s) photo URL
+
+
+EPISODE_TYPES = ("full", "trailer", "bonus")  # Apple's itunes:episodeType
 
 
 @dataclass
@@ -129,6 +135,8 @@ class Episode:
     thumbnail: str = ""
     guests: list[Guest] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    episode_type: str = "full"  # one of EPISODE_TYPES
+    hosts: list[Guest] = field(default_factory=list)  # this episode's hosts when not the show's own (a guest host)
     # Anything else a human put in episode.toml (speakers, chunks overrides, ...) is kept verbatim.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -147,3 +155,7 @@ class Show:
     base_url: str = ""
     hosts: list[str] = field(default_factory=list)
     feed: dict[str, Any] = field(default_factory=dict)
+    people: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {"img": photo URL, "url": web page}
+    # Podcasting 2.0 channel tags as sofacast.toml sets them (funding, podroll, txt, license, location, trailer),
+    # already checked by the schema; sofacast.feed.settings reads them into the feed's records.
+    podcast: dict[str, Any] = field(default_factory=dict)

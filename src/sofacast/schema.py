@@ -79,6 +79,84 @@ class FeedTable(_Table):
     previous: Annotated[int, Field(ge=0, le=50)] = 3
 
 
+def _web_address(value: str) -> str:
+    if value and safe_url(value) is None:
+        raise ValueError("not an http(s) address")
+    return value
+
+
+def _iso_date(value: str | date) -> str | date:
+    if isinstance(value, str):
+        try:
+            datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("not a date") from None
+    return value
+
+
+def _on_earth(value: str) -> str:
+    if value:
+        latitude, longitude = (float(part) for part in value[4:].split(";")[0].split(",")[:2])
+        if abs(latitude) > 90 or abs(longitude) > 180:
+            raise ValueError("latitude must lie within ±90 and longitude within ±180")
+    return value
+
+
+WebAddress = Annotated[str, Field(max_length=2000), AfterValidator(_no_controls), AfterValidator(_web_address)]
+NeededAddress = Annotated[WebAddress, Field(min_length=1)]
+# Podcasting 2.0 asks that a tag's text stay within 128 characters, or aggregators may cut it.
+ShortName = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_no_controls), AfterValidator(_has_text)]
+ShortText = Annotated[str, Field(max_length=128), AfterValidator(_no_controls)]
+# RFC 5870 geo URI: latitude,longitude[,altitude][;parameters]
+GeoUri = Annotated[str, Field(pattern=r"^(?:geo:-?\d{1,2}(?:\.\d+)?,-?\d{1,3}(?:\.\d+)?(?:,-?\d+(?:\.\d+)?)?(?:;[\w.=;-]*)?)?$"),
+                   AfterValidator(_on_earth)]
+
+
+class PersonLinks(_Table):
+    """[people."Elena Marsh"]: a person's photo (podcast:person img) and web page (href)."""
+
+    img: WebAddress = ""
+    url: WebAddress = ""
+
+
+class FundingTable(_Table):
+    url: NeededAddress
+    text: ShortName
+
+
+class PodrollTable(_Table):
+    guid: Annotated[str, Field(pattern=UUID_PATTERN)]  # the recommended show's podcast:guid
+    url: WebAddress = ""  # its feed
+    title: ShortText = ""
+
+
+class TxtTable(_Table):
+    text: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_controls)]
+    purpose: ShortText = ""  # e.g. "verify", "applepodcastsverify"
+
+
+class LicenseTable(_Table):
+    name: ShortName  # an identifier such as "CC-BY-4.0", or a custom license's short name
+    url: WebAddress = ""  # the license's full text (needed for a custom license)
+
+
+class LocationTable(_Table):
+    name: ShortName
+    geo: GeoUri = ""
+    osm: Annotated[str, Field(pattern=r"^(?:[NWR]\d{1,15})?$")] = ""
+    country: Annotated[str, Field(pattern=r"^(?:[A-Z]{2})?$")] = ""
+    rel: Literal["subject", "creator"] | None = None
+
+
+class TrailerTable(_Table):
+    url: NeededAddress
+    title: ShortName
+    published: Annotated[str, Field(max_length=40), AfterValidator(_iso_date)] | datetime | date
+    length: Annotated[int, Field(ge=1, le=10**13)] | None = None  # bytes
+    type: Annotated[str, Field(pattern=r"^(?:(?:audio|video)/[A-Za-z0-9.+-]{1,60})?$")] = ""
+    season: Count | None = None
+
+
 class ShowFile(_Table):
     title: Name
     description: Text = ""
@@ -91,6 +169,14 @@ class ShowFile(_Table):
     hosts: list[Name] = []
     owner: Owner = Owner()
     feed: FeedTable = FeedTable()
+    people: dict[Name, PersonLinks] = {}
+    # Podcasting 2.0 channel tags, written when set.
+    funding: list[FundingTable] = []
+    podroll: list[PodrollTable] = []
+    txt: list[TxtTable] = []
+    license: LicenseTable | None = None
+    location: LocationTable | None = None
+    trailer: list[TrailerTable] = []
 
     @field_validator("language")
     @classmethod
@@ -111,6 +197,7 @@ class GuestTable(_Table):
     name: Name
     bio: Text = ""
     url: Text = ""  # a link that is not http(s) is left out of the outputs and reported by `validate`
+    img: Text = ""  # a photo URL, as url
 
 
 class ChunkEdit(_Table):
@@ -122,6 +209,14 @@ class ChunkEdit(_Table):
     def _start(cls, value: float | str) -> float | str:
         parse_clock(value)
         return value
+
+
+class SoundbiteTable(_Table):
+    """soundbite = {start = 62.5, duration = 30.0, title = "…"}: times in the episode's own audio."""
+
+    start: Seconds
+    duration: Annotated[float, Field(ge=1, le=120, allow_inf_nan=False)]  # the spec recommends 15-120 s
+    title: ShortText = ""
 
 
 class EpisodeFile(BaseModel):
@@ -138,12 +233,17 @@ class EpisodeFile(BaseModel):
     duration: Seconds | None = None
     thumbnail: Text = ""
     guests: list[GuestTable | Name] = []
+    hosts: list[GuestTable | Name] = []
+    episode_type: Literal["full", "trailer", "bonus"] = "full"
     questions: list[Annotated[str, Field(max_length=2000)]] = []
     speakers: dict[str, Name] = {}
     chunks: list[ChunkEdit] | None = None
-    draft: bool = False
+    draft: bool | None = None  # unset: held back from the feed until it has a transcript
     guid: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s<>&\"'\x00-\x1f\x7f-\x9f]+$")] | None = None
     explicit: bool | None = None
+    # false: no soundbite. Named apart from its key so that workspace.episode_from_dict keeps the checked
+    # table in Episode.extra, as it keeps speakers and chunks; the feed reads it there.
+    soundbite_: SoundbiteTable | Literal[False] | None = Field(default=None, alias="soundbite")
 
     @field_validator("published")
     @classmethod
@@ -223,6 +323,35 @@ SHOW_FORMS = {
     "feed.outro": 'a path inside the workspace, e.g. outro = "clips/outro.mp3"',
     "feed.related": "a whole number from 0 to 50",
     "feed.previous": "a whole number from 0 to 50",
+    "people": 'a table per person: [people."Elena Marsh"] with img = "https://…/elena.jpg" and url = "https://…"',
+    "people.img": 'an http(s) address of a photo, e.g. img = "https://example.org/people/elena.jpg"',
+    "people.url": 'an http(s) address of a page about the person, e.g. url = "https://example.org/people/elena"',
+    "funding": 'a list of [[funding]] tables with url = "https://…" and text = "Support the show"',
+    "funding.url": 'an http(s) address, e.g. url = "https://example.org/donate"',
+    "funding.text": 'up to 128 characters of text, e.g. text = "Support the show"',
+    "podroll": 'a list of [[podroll]] tables with guid = "…" (a show\'s podcast:guid) and optionally url and title',
+    "podroll.guid": 'the recommended show\'s podcast:guid, e.g. guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"',
+    "podroll.url": 'the http(s) address of its feed, e.g. url = "https://feeds.podcastindex.org/pc20.xml"',
+    "podroll.title": "up to 128 characters of text",
+    "txt": 'a list of [[txt]] tables with text = "…" and optionally purpose = "verify"',
+    "txt.text": "text of up to 4000 characters, e.g. the code a directory gave you to prove you own the feed",
+    "txt.purpose": 'up to 128 characters, e.g. purpose = "verify" or "applepodcastsverify"',
+    "license": 'a table: [license] with name = "CC-BY-4.0" and optionally url = "https://…"',
+    "license.name": 'a license identifier or short name of up to 128 characters, e.g. name = "CC-BY-4.0"',
+    "license.url": 'the http(s) address of the license text, e.g. url = "https://creativecommons.org/licenses/by/4.0/"',
+    "location": 'a table: [location] with name = "Geneva" and optionally geo, osm, country, rel',
+    "location.name": 'a place name of up to 128 characters, e.g. name = "Geneva"',
+    "location.geo": 'a geo URI, e.g. geo = "geo:46.2044,6.1432"',
+    "location.osm": 'an OpenStreetMap id: N, W or R and digits, e.g. osm = "R1685488"',
+    "location.country": 'a two-letter country code in capitals, e.g. country = "CH"',
+    "location.rel": '"subject" (what the show is about) or "creator" (where it is made)',
+    "trailer": 'a list of [[trailer]] tables with url, title and published (and optionally length, type, season)',
+    "trailer.url": 'the http(s) address of the trailer\'s audio, e.g. url = "https://example.org/trailer.mp3"',
+    "trailer.title": 'up to 128 characters of text, e.g. title = "Coming September 7th"',
+    "trailer.published": 'a date, e.g. published = 2026-09-01 (or a full ISO 8601 datetime)',
+    "trailer.length": "the file's size in bytes, e.g. length = 1234567",
+    "trailer.type": 'an audio or video MIME type, e.g. type = "audio/mpeg"',
+    "trailer.season": "a whole number from 1, e.g. season = 2",
 }
 EPISODE_FORMS = {
     "title": 'text, e.g. title = "Norms in Cyberspace"',
@@ -238,6 +367,13 @@ EPISODE_FORMS = {
     "guests.name": 'a name, e.g. name = "Tomas Okafor"',
     "guests.bio": "text",
     "guests.url": 'an http(s) address, e.g. url = "https://example.org/people/tomas"',
+    "guests.img": 'an http(s) address of a photo, e.g. img = "https://example.org/people/tomas.jpg"',
+    "hosts": 'a list of [[hosts]] tables with name = "…" (and optionally bio, url, img), for a guest host',
+    "hosts.name": 'a name, e.g. name = "Elena Marsh"',
+    "hosts.bio": "text",
+    "hosts.url": 'an http(s) address',
+    "hosts.img": 'an http(s) address of a photo',
+    "episode_type": '"full", "trailer" or "bonus"',
     "questions": 'a list of questions in quotes, e.g. questions = ["Why …?"]',
     "speakers": 'a table from labels to names: [speakers] then S1 = "Elena Marsh"',
     "chunks": 'a list of [[chunks]] tables with start = SECONDS (or "m:ss") and optionally question = N',
@@ -246,6 +382,10 @@ EPISODE_FORMS = {
     "draft": "true or false",
     "guid": "text without spaces or markup, e.g. guid = \"a9f3c2d1-…\"",
     "explicit": "true or false",
+    "soundbite": 'a table, e.g. soundbite = {start = 62.5, duration = 30.0, title = "…"}, or false for none',
+    "soundbite.start": "seconds into the episode's audio, e.g. start = 62.5",
+    "soundbite.duration": "seconds from 1 to 120, e.g. duration = 30.0",
+    "soundbite.title": "up to 128 characters of text",
 }
 
 

@@ -10,9 +10,14 @@ MAX_SLUG_LENGTH = 60
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
+def transliterate(text: str) -> str:
+    """`text` in ASCII letters, whatever its script: "Кибердипломатия" -> "Kiberdiplomatiia"."""
+    return unidecode(text)
+
+
 def slugify(text: str, fallback: str = "episode") -> str:
     """An ASCII transliteration of `text` in any script: "Кибердипломатия" -> "kiberdiplomatiia"."""
-    ascii_text = unidecode(text[:1000])
+    ascii_text = transliterate(text[:1000])
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > MAX_SLUG_LENGTH:
         slug = slug[:MAX_SLUG_LENGTH].rsplit("-", 1)[0] or slug[:MAX_SLUG_LENGTH]

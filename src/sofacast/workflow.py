@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sofacast import faults
 from sofacast.chunks.pipeline import chunk_episode
+from sofacast.console import plural
 from sofacast.errors import SofacastError
 from sofacast.feed.write import write_feed
 from sofacast.pull import PullOptions, pull
@@ -39,15 +40,17 @@ class PublishReport:
     feed_episodes: int = 0
     kept: list[str] = field(default_factory=list)  # failed episodes whose earlier item stays in the feed
     failures: list[tuple[str, SofacastError]] = field(default_factory=list)
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> what the pull says about it
 
     def lines(self) -> list[str]:
         slugs = self.pulled + self.already_pulled
+        pulled = [slug + (f" ({'; '.join(self.notes[slug])})" if self.notes.get(slug) else "") for slug in self.pulled]
         return [
-            f"pulled: {', '.join(self.pulled) or 'nothing new'}"
+            f"pulled: {', '.join(pulled) or 'nothing new'}"
             + (f" (already had {', '.join(self.already_pulled)})" if self.already_pulled else ""),
             f"transcribed: {', '.join(self.transcribed) or 'all up to date'}",
             f"chunked: {', '.join(self.chunked) or 'all up to date'}",
-            f"feed: {self.feed_episodes} episodes, {'written' if self.feed_written else 'unchanged'}"
+            f"feed: {plural(self.feed_episodes, 'episode')}, {'written' if self.feed_written else 'unchanged'}"
             + (f" ({len(slugs)} from this source)" if slugs else "")
             + (f"; kept as published before: {', '.join(self.kept)}" if self.kept else ""),
         ]
@@ -62,6 +65,7 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
                            on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
             if pulled.status != "skipped":
                 (report.pulled if pulled.pulled else report.already_pulled).append(pulled.slug)
+                report.notes[pulled.slug] = pulled.notes
     except SofacastError as exc:
         if not report.pulled + report.already_pulled:
             raise

@@ -21,6 +21,7 @@ import tomlkit
 
 from sofacast import atomic
 from sofacast.errors import UnknownEpisodeError, WorkspaceError
+from sofacast.images import title_artwork
 from sofacast.leftovers import sweep
 from sofacast.lock import workspace_lock
 from sofacast.records import Episode, Guest, Show
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 SHOW_FILE = "sofacast.toml"
 EPISODE_FILE = "episode.toml"
+# A publisher's own transcript and chapters, as pulled from its feed into the episode's folder.
+PUBLISHER_TRANSCRIPT_STEM = "publisher-transcript"
+PUBLISHER_TRANSCRIPT_SUFFIXES = (".json", ".vtt", ".srt")  # best first: JSON and VTT name the speakers
+PUBLISHER_CHAPTERS_FILE = "publisher-chapters.json"
 WORKSPACE_ENV = "SOFACAST_WORKSPACE"
 
 
@@ -130,6 +135,10 @@ class Workspace:
             language=checked.language, categories=list(checked.categories), explicit=checked.explicit,
             image_url=checked.image_url, base_url=checked.base_url, hosts=list(checked.hosts),
             feed=checked.feed.model_dump(exclude_unset=True),
+            people={name: links.model_dump(exclude_defaults=True) for name, links in checked.people.items()},
+            # The Podcasting 2.0 channel tags, together (read by sofacast.feed.settings).
+            podcast=checked.model_dump(include={"funding", "podroll", "txt", "license", "location", "trailer"},
+                                       exclude_unset=True, exclude_none=True),
         )
 
     # -- paths named in workspace files ----------------------------------------------------------
@@ -203,14 +212,19 @@ class Workspace:
 
 def episode_from_dict(slug: str, data: dict[str, Any], path: str) -> Episode:
     checked = check_episode(data, path)
-    guests = [Guest(name=g) if isinstance(g, str) else Guest(name=g.name, bio=g.bio, url=g.url) for g in checked.guests]
+    guests, hosts = _people(checked.guests), _people(checked.hosts)
     known = set(EpisodeFile.model_fields) - {"speakers", "chunks", "draft", "guid", "explicit"}
     return Episode(
         slug=slug, title=checked.title, number=checked.number, season=checked.season,
         published=_iso(checked.published), description=checked.description, source_url=checked.source_url,
         media=checked.media, duration=checked.duration, thumbnail=checked.thumbnail, guests=guests,
-        questions=list(checked.questions), extra={k: v for k, v in data.items() if k not in known},
+        questions=list(checked.questions), episode_type=checked.episode_type, hosts=hosts,
+        extra={k: v for k, v in data.items() if k not in known},
     )
+
+
+def _people(tables: list[Any]) -> list[Guest]:
+    return [Guest(name=p) if isinstance(p, str) else Guest(name=p.name, bio=p.bio, url=p.url, img=p.img) for p in tables]
 
 
 def _iso(value: Any) -> Any:
@@ -225,23 +239,42 @@ def episode_to_dict(episode: Episode) -> dict[str, Any]:
         "duration": round(episode.duration, 3) if episode.duration is not None else None,
         "thumbnail": episode.thumbnail, "questions": episode.questions,
         "guests": [{k: v for k, v in asdict(g).items() if v} for g in episode.guests],
+        "hosts": [{k: v for k, v in asdict(h).items() if v} for h in episode.hosts],
+        "episode_type": "" if episode.episode_type == "full" else episode.episode_type,
     }
     data = {k: v for k, v in data.items() if v not in (None, "", [])}
     data.update(episode.extra)
     return data
 
 
-def init_workspace(root: Path, show: Show) -> Workspace:
-    """Create a workspace. An existing sofacast.toml is never overwritten."""
+ARTWORK_FILE = "artwork.png"
+
+
+@dataclass(frozen=True)
+class NewShow:
+    workspace: Workspace
+    artwork: str  # the file [feed] artwork names; "" when the show links an image URL instead
+    artwork_made: bool  # drawn by init from the title: a stand-in for the producer to replace
+
+
+def init_workspace(root: Path, show: Show) -> NewShow:
+    """Create a workspace. An existing sofacast.toml is never overwritten, nor any other file.
+
+    A show with neither artwork nor an image URL gets artwork.png drawn from its title (or the artwork.png
+    already in the folder), so that the feed of its first episode is valid at once."""
     path = root / SHOW_FILE
     if path.exists():
         raise WorkspaceError(f"{root} already has a {SHOW_FILE}", "Edit it directly, or choose another folder.")
-    data = _drop_empty(show_to_dict(show))
+    artwork = str(show.feed.get("artwork") or "") or ("" if show.image_url else ARTWORK_FILE)
+    made = artwork == ARTWORK_FILE and not (root / ARTWORK_FILE).exists()
+    data = _drop_empty({**show_to_dict(show), "feed": {**show.feed, "artwork": artwork} if artwork else show.feed})
     check_show(data, SHOW_FILE)
     for folder in ("episodes", "transcripts", "feeds"):
         (root / folder).mkdir(parents=True, exist_ok=True)
+    if made:  # before sofacast.toml, whose [feed] names it
+        atomic.write_bytes(root / ARTWORK_FILE, title_artwork(show.title))
     write_toml(path, data)
-    return Workspace(root.resolve())
+    return NewShow(Workspace(root.resolve()), artwork, made)
 
 
 def show_to_dict(show: Show) -> dict[str, Any]:
@@ -250,5 +283,5 @@ def show_to_dict(show: Show) -> dict[str, Any]:
         "language": show.language, "categories": show.categories, "explicit": show.explicit,
         "image_url": show.image_url, "base_url": show.base_url, "hosts": show.hosts,
         "owner": {k: v for k, v in {"name": show.owner_name, "email": show.owner_email}.items() if v},
-        "feed": show.feed,
+        "feed": show.feed, "people": show.people, **show.podcast,
     }

@@ -77,7 +77,8 @@ def test_a_recycled_slug_gets_a_guid_of_its_own(show: Path, cli, clips: list[Pat
     explicit = cli("pull", clips[1], "--slug", "capacity-building", "--title", "A brand-new episode", "-w", show)
     assert_clean(explicit, failed=False)
     assert "gets a GUID of its own" in explicit.stderr
-    assert cli("feed", "-w", show).exit_code == 0
+    fed = cli("feed", "-w", show)
+    assert fed.exit_code == 0, fed.output
     new = json.loads((show / "feeds" / "guids.json").read_text())["episodes"]["capacity-building"]
     assert new != old and new == episode(show, "capacity-building")["guid"]
     measured("producer's-work cases")

@@ -101,10 +101,31 @@ def test_guests_are_named_in_order_of_first_appearance() -> None:
     assert naming.names == {"S1": "Elena", "S3": "Ana", "S2": "Ben"}
 
 
-def test_labels_left_over_stay_unnamed() -> None:
+def test_a_voice_left_over_in_a_one_guest_episode_is_that_guest() -> None:
+    # Found when tried: the extra voice (a guest's speech split in two by clustering) was published as "S3".
     naming = name_speakers(["S1", "S2", "S3", "S4"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S2": "Ana"}
-    assert set(naming.reasons) == {"S1", "S2"}
+    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ana", "S4": "Ana"}
+    assert naming.reasons["S2"] == "order of appearance"
+    assert naming.reasons["S3"] == naming.reasons["S4"] == "the episode's only guest (a voice left over)"
+
+
+def test_a_voice_left_over_among_several_guests_is_a_guest_not_a_label() -> None:
+    turns = conversation(("S1", "Why is doubt such a powerful weapon for attackers?"), ("S3", "It is cheap."),
+                         ("S2", "And it spreads."), ("S4", "I agree."))
+    naming = name_speakers(["S1", "S3", "S2", "S4"], turns, ["Elena"], ["Ana", "Ben"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S3": "Ana", "S2": "Ben", "S4": "Guest"}
+    assert naming.reasons["S4"] == "one of the guests (a voice left over: which one is not known)"
+
+
+def test_a_host_listed_among_the_guests_does_not_count_as_a_guest_for_a_voice_left_over() -> None:
+    naming = name_speakers(["S1", "S2", "S3"], INTERVIEW, ["Elena"], ["Elena", "Ana"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ana"}
+
+
+def test_without_guests_a_voice_left_over_keeps_its_label() -> None:
+    naming = name_speakers(["S1", "S2", "S3"], INTERVIEW, ["Elena"], [], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena"}
+    assert set(naming.reasons) == {"S1"}
 
 
 def test_a_second_host_is_named_only_when_there_are_more_voices_than_guests() -> None:

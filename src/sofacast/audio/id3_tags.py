@@ -1,7 +1,8 @@
 """ID3 tags of the podcast MP3 (mutagen): title, show, artist, date, artwork and chapters (CHAP + CTOC).
 
 Tags are written as ID3v2.3, which every podcast app and car stereo reads. Two TXXX frames record
-the audio's fingerprint and the tags' own, so unchanged files are never rewritten.
+the audio's fingerprint and the tags' own, so unchanged files are never rewritten. CHAP frames are
+stored in time order: players built on ffmpeg list chapters in the order of the frames in the file.
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, TXXX, CTOCFlags
+from mutagen.id3._tags import save_frame
 
 AUDIO_KEY = "sofacast:audio"
 TAGS_KEY = "sofacast:tags"
+# Part of the tags' digest: a file tagged by an older layout (chapters out of time order) is tagged again.
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class EpisodeTags:
     def digest(self) -> str:
         data = asdict(self)
         data["artwork"] = hashlib.sha256(self.artwork.read_bytes()).hexdigest() if self.artwork else None
+        data["layout"] = LAYOUT
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -50,8 +56,23 @@ def read_marker(path: Path, key: str) -> str | None:
     return str(frames[0].text[0]) if frames else None
 
 
+class _ChaptersInTimeOrder(ID3):
+    """ID3 tags that store their CHAP frames last, in time order.
+
+    mutagen writes frames sorted by their size (`ID3Tags._write`), so a chapter with a short title came
+    before an earlier one with a long title. The chapters are kept out of mutagen's frames and appended.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chapters: list[CHAP] = []
+
+    def _write(self, config: Any) -> bytes:  # mutagen's ID3SaveConfig
+        return super()._write(config) + b"".join(save_frame(chapter, config=config) for chapter in self.chapters)
+
+
 def write_tags(path: Path, tags: EpisodeTags, audio_fingerprint: str) -> None:
-    id3 = ID3()
+    id3 = _ChaptersInTimeOrder()
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.show))
     id3.add(TPE1(encoding=3, text=tags.artist))
@@ -66,12 +87,12 @@ def write_tags(path: Path, tags: EpisodeTags, audio_fingerprint: str) -> None:
         mime = "image/png" if tags.artwork.suffix.lower() == ".png" else "image/jpeg"
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.artwork.read_bytes()))
     if tags.chapters:
-        ids = [f"chp{index}" for index in range(len(tags.chapters))]
+        marks = sorted(tags.chapters, key=lambda mark: (mark.start, mark.end))
+        ids = [f"chp{index}" for index in range(len(marks))]
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Chapters")]))
-        for element_id, mark in zip(ids, tags.chapters, strict=True):
-            id3.add(CHAP(element_id=element_id, start_time=_millis(mark.start), end_time=_millis(mark.end),
-                         sub_frames=[TIT2(encoding=3, text=mark.title)]))
+        id3.chapters = [CHAP(element_id=element_id, start_time=_millis(mark.start), end_time=_millis(mark.end),
+                             sub_frames=[TIT2(encoding=3, text=mark.title)]) for element_id, mark in zip(ids, marks, strict=True)]
     id3.add(TXXX(encoding=3, desc=AUDIO_KEY, text=audio_fingerprint))
     id3.add(TXXX(encoding=3, desc=TAGS_KEY, text=tags.digest()))
     id3.save(path, v2_version=3)

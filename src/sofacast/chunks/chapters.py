@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sofacast.records import Chunk
-from sofacast.sanitize import plain_text
+from sofacast.sanitize import plain_text, safe_url
+
+log = logging.getLogger(__name__)
 
 VERSION = "1.2.0"
 INTRO_TITLE = "Introduction"
@@ -33,3 +38,32 @@ def chapters_document(chunks: Sequence[Chunk]) -> dict[str, Any]:
         start = 0.0 if not chapters and title == INTRO_TITLE else chunk.start
         chapters.append({"startTime": round(start, 3), "title": title})
     return {"version": VERSION, "chapters": chapters}
+
+
+def publisher_chapters(path: Path) -> dict[str, Any] | None:
+    """A publisher's JSON chapters (pulled with the episode) in the same form, keeping only what is checked:
+    times, plain titles and http(s) links and images. None when the file is missing or holds no chapters."""
+    if not path.is_file():
+        return None
+    try:
+        entries = json.loads(path.read_text("utf-8-sig")).get("chapters")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, RecursionError):
+        entries = None
+    chapters = [_checked(entry) for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+    kept = sorted((c for c in chapters if c is not None), key=lambda c: c["startTime"])
+    if not kept:
+        log.warning("%s holds no chapters sofacast can read; the chapters come from the questions instead", path.name)
+        return None
+    return {"version": VERSION, "chapters": kept}
+
+
+def _checked(entry: dict[str, Any]) -> dict[str, Any] | None:
+    start, title = entry.get("startTime"), plain_text(str(entry.get("title") or ""))[:MAX_TITLE_CHARS]
+    if isinstance(start, bool) or not isinstance(start, (int, float)) or not 0 <= start < 1e7 or not title:
+        return None
+    chapter: dict[str, Any] = {"startTime": round(float(start), 3), "title": title}
+    for key in ("url", "img"):
+        link = safe_url(entry.get(key) if isinstance(entry.get(key), str) else None)
+        if link:
+            chapter[key] = link
+    return chapter

@@ -8,12 +8,12 @@ from typing import Any
 
 from sofacast import atomic
 from sofacast.chunks.build import chunks_from_boundaries, find_boundaries
-from sofacast.chunks.chapters import chapters_document
+from sofacast.chunks.chapters import chapters_document, publisher_chapters
 from sofacast.chunks.overrides import edited_boundaries
 from sofacast.errors import WorkspaceError
 from sofacast.records import Chunk, Episode
 from sofacast.transcripts import CHAPTERS_SUFFIX, CHUNKS_SUFFIX, DamagedFile, read_transcript
-from sofacast.workspace import Workspace
+from sofacast.workspace import PUBLISHER_CHAPTERS_FILE, Workspace
 
 
 @dataclass
@@ -46,9 +46,11 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
     edited = edited_boundaries(episode, detected)
     chunks = chunks_from_boundaries(transcript, episode, edited if edited is not None else detected)
     result = ChunkResult(slug, chunks, edited is not None, _missing(episode, chunks))
+    # The publisher's own chapters, when its feed had some, rather than one per question found.
+    chapters = publisher_chapters(workspace.episode_dir(slug) / PUBLISHER_CHAPTERS_FILE) or chapters_document(chunks)
     documents = {
         workspace.transcript_path(slug, CHUNKS_SUFFIX): [chunk_to_dict(c) for c in chunks],
-        workspace.transcript_path(slug, CHAPTERS_SUFFIX): chapters_document(chunks),
+        workspace.transcript_path(slug, CHAPTERS_SUFFIX): chapters,
     }
     for target, document in documents.items():
         if atomic.write_text_if_changed(target, atomic.dump_json(document)):

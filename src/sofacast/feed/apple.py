@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+
 # Apple's category list (parent -> subcategories), as shown in Apple Podcasts for Creators.
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
@@ -47,11 +50,56 @@ def split_category(text: str) -> tuple[str, str | None]:
     return text.strip(), None
 
 
-def category_problem(text: str) -> str | None:
+def _key(text: str) -> str:
+    """How a producer might write a category: any case, "and" for "&", any spacing, "/" for ">"."""
+    parent, sub = split_category(text)
+    words = " > ".join(part for part in (parent, sub) if part is not None).lower().replace("&", " and ")
+    return " ".join(re.sub(r"[^\w>]+", " ", words).split())
+
+
+def _names() -> dict[str, str]:
+    """Every way of naming a category Apple accepts -> its name in the feed. A subcategory alone ("Tech News")
+    stands for itself under its parent ("News > Tech News"): what a producer most likely meant."""
+    names = {_key(parent): parent for parent in CATEGORIES}
+    for parent, subs in CATEGORIES.items():
+        names.update({_key(f"{parent} > {sub}"): f"{parent} > {sub}" for sub in subs})
+    for parent, subs in CATEGORIES.items():
+        for sub in subs:
+            names.setdefault(_key(sub), f"{parent} > {sub}")
+    return names
+
+
+NAMES = _names()
+
+
+def closest_category(text: str) -> str | None:
+    """The category Apple accepts that `text` most likely means ("technology" -> "Technology"), if one is close."""
+    key = _key(text)
+    if key in NAMES:
+        return NAMES[key]
+    close = difflib.get_close_matches(key, NAMES, n=1, cutoff=0.8)
+    return NAMES[close[0]] if close else None
+
+
+def unknown_category(text: str) -> str | None:
+    """What is wrong with `text` as a category of Apple's list, or None when it is one."""
     parent, sub = split_category(text)
     if parent not in CATEGORIES:
-        return f"'{parent}' is not one of Apple's categories ({', '.join(CATEGORIES)})"
+        return f"'{parent}' is not one of Apple's categories"
     if sub is not None and sub not in CATEGORIES[parent]:
-        allowed = ", ".join(CATEGORIES[parent]) or "none"
-        return f"'{sub}' is not a subcategory of {parent} (allowed: {allowed})"
+        return f"'{sub}' is not a subcategory of {parent}"
     return None
+
+
+def category_problem(text: str) -> str | None:
+    """Why `text` is not a category of Apple's list, with the one it most likely means (else what there is)."""
+    problem = unknown_category(text)
+    if problem is None:
+        return None
+    meant = closest_category(text)
+    if meant:
+        return f"{problem}; did you mean '{meant}'?"
+    parent, _ = split_category(text)
+    if parent not in CATEGORIES:
+        return f"{problem} ({', '.join(CATEGORIES)})"
+    return f"{problem} (allowed: {', '.join(CATEGORIES[parent]) or 'none'})"

@@ -1,7 +1,8 @@
 """Assemble the RSS document with feedgen (and its podcast extension) plus our Podcasting 2.0 extension.
 
 Lookup tables map records to feed fields. Text goes in plain (lxml escapes it for XML), show notes
-through the HTML allow-list, and every link is an http(s) URL.
+through the HTML allow-list, and every link is an http(s) URL. Items are newest first, as apps list
+them; each item's plain-text description opens with its chapters as timestamps, Spotify/YouTube style.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from sofacast.feed.apple import split_category
-from sofacast.feed.podcast_index import Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
-from sofacast.feed.settings import FeedSettings
+from sofacast.feed.podcast_index import Chapter, Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
+from sofacast.feed.settings import FeedSettings, PersonLinks
+from sofacast.feed.soundbite import Soundbite
 from sofacast.records import Show
 from sofacast.sanitize import clean_html, plain_text, safe_url
 
 GENERATOR = "sofacast"
 UNTITLED = "Untitled"  # only when a title holds nothing but markup (the schema refuses that in sofacast.toml)
+# YouTube (and Spotify) read timestamps in a description as chapters only when the first is at 0:00 and
+# there are at least three, each at least ten seconds long; otherwise the list would only be noise.
+TIMESTAMPS_MIN_CHAPTERS = 3
+TIMESTAMPS_MIN_SECONDS = 10.0
 
 
 @dataclass
@@ -43,6 +49,9 @@ class PublishedEpisode:
     transcripts: list[TranscriptLink] = field(default_factory=list)
     chapters_url: str = ""
     people: list[Person] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)  # the same as the chapters file, in enclosure time
+    soundbite: Soundbite | None = None  # in enclosure time
+    episode_type: str = "full"
 
 
 def published_at(text: str) -> datetime:
@@ -73,7 +82,7 @@ def build_feed(show: Show, settings: FeedSettings, guid: str, image_url: str, ep
     fg.pubDate(newest)
     _itunes_channel(fg, show, image_url)
     _podcast_channel(fg.podcastindex, show, settings, guid)
-    for episode in sorted(episodes, key=lambda e: (e.published, e.number or 0, e.slug)):
+    for episode in sorted(episodes, key=lambda e: (e.published, e.number or 0, e.slug), reverse=True):
         _add_item(fg, episode)
     return fg.rss_str(pretty=True)
 
@@ -96,7 +105,32 @@ def _podcast_channel(extension: PodcastIndexExtension, show: Show, settings: Fee
     extension.locked_owner = plain_text(show.owner_email)
     extension.explicit = show.explicit
     extension.show_page = settings.show_page
-    extension.people = [Person(plain_text(host), "host") for host in show.hosts]
+    extension.people = [_host(plain_text(host), settings.people.get(plain_text(host), PersonLinks())) for host in show.hosts]
+    extension.tags = settings.channel
+
+
+def _host(name: str, links: PersonLinks) -> Person:
+    return Person(name, "host", href=links.href, img=links.img)
+
+
+def _clock(seconds: float) -> str:
+    """12.8 -> '00:12', 3725 -> '1:02:05': how YouTube and Spotify read a timestamp."""
+    hours, rest = divmod(int(max(0.0, seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def timestamps(chapters: list[Chapter], duration: float) -> str:
+    """'00:00 Introduction' and one line per chapter, or "" when apps would not take them as chapters."""
+    ends = [c.start for c in chapters[1:]] + [duration]
+    usable = (len(chapters) >= TIMESTAMPS_MIN_CHAPTERS and chapters[0].start == 0
+              and all(end - c.start >= TIMESTAMPS_MIN_SECONDS for c, end in zip(chapters, ends, strict=True)))
+    return "\n".join(f"{_clock(c.start)} {plain_text(c.title)}" for c in chapters) if usable else ""
+
+
+def description(episode: PublishedEpisode) -> str:
+    """The plain-text description: the chapters as timestamps, a blank line, then the summary."""
+    return "\n\n".join(part for part in (timestamps(episode.chapters, episode.duration), plain_text(episode.summary)) if part)
 
 
 def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
@@ -105,11 +139,14 @@ def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
     entry.guid(episode.guid, permalink=False)
     entry.link(href=episode.link)
     entry.published(episode.published)
-    entry.description(plain_text(episode.summary) or plain_text(episode.title) or UNTITLED)
+    text = description(episode)
+    if text:  # never the title again: RSS needs a title or a description, and the title is there
+        entry.description(text)
+        entry.podcast.itunes_summary(text)
     entry.content(clean_html(episode.notes_html), type="CDATA")
     entry.enclosure(episode.enclosure_url, str(episode.enclosure_length), episode.enclosure_type)
     entry.podcast.itunes_duration(episode.duration)
-    entry.podcast.itunes_episode_type("full")
+    entry.podcast.itunes_episode_type(episode.episode_type or "full")
     if episode.number is not None:
         entry.podcast.itunes_episode(episode.number)
     if episode.season is not None:
@@ -121,5 +158,7 @@ def _add_item(fg: FeedGenerator, episode: PublishedEpisode) -> None:
     extension.transcripts = episode.transcripts
     extension.chapters_url = episode.chapters_url or None
     extension.people = episode.people
+    extension.chapters = episode.chapters
+    extension.soundbite = episode.soundbite
     extension.season = episode.season
     extension.episode = episode.number

@@ -33,7 +33,7 @@ def _date(item: etree._Element) -> float:
 
 
 def with_items(document: bytes, keep: list[etree._Element]) -> bytes:
-    """`document` (a feed) with the `keep` items added, every item in publication order, oldest first."""
+    """`document` (a feed) with the `keep` items added, every item in publication order, newest first."""
     if not keep:
         return document
     root = etree.fromstring(document, xml_parser(pretty=True))
@@ -41,7 +41,7 @@ def with_items(document: bytes, keep: list[etree._Element]) -> bytes:
     items = channel.findall("item") + keep
     for item in channel.findall("item"):
         channel.remove(item)
-    for item in sorted(items, key=_date):
+    for item in sorted(items, key=_date, reverse=True):
         channel.append(item)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -14,7 +14,7 @@ from lxml import etree, html
 from sofacast.sanitize import safe_url
 
 # Attributes that hold a URL, whatever the element (RSS, iTunes, Podcasting 2.0, Media RSS, Atom).
-URL_ATTRIBUTES = frozenset({"url", "href", "uri", "img", "src"})
+URL_ATTRIBUTES = frozenset({"url", "href", "uri", "img", "src", "feedUrl"})
 # Elements whose text is a URL.
 URL_ELEMENTS = frozenset({"link", "url", "docs", "comments", "new-feed-url"})
 # Elements whose text apps may render as HTML: checked as HTML, not as plain text.

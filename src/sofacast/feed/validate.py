@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from sofacast.feed import validate_podcasting20
 from sofacast.feed.apple import ACCEPTED_ENCLOSURE_TYPES, ARTWORK_MAX_PIXELS, ARTWORK_MIN_PIXELS, category_problem
 from sofacast.feed.podcast_index import CHAPTERS_TYPE, ITUNES, NAMESPACE
 from sofacast.feed.safety import feed_problems
@@ -32,12 +33,12 @@ _WHOLE = re.compile(r"[0-9]{1,15}")  # ASCII digits: "²".isdigit() is true, int
 
 @dataclass(frozen=True)
 class Finding:
-    where: str  # "channel" or the episode
-    field: str
+    where: str  # "channel", "sofacast.toml" or the episode
+    field: str  # "" when the problem names its own field
     problem: str
 
     def line(self) -> str:
-        return f"{self.where}: {self.field}: {self.problem}"
+        return ": ".join(part for part in (self.where, self.field, self.problem) if part)
 
 
 @dataclass
@@ -100,6 +101,7 @@ def _channel_rules(channel: etree._Element, expected: Expected) -> Iterator[Find
     locked = channel.find("podcast:locked", NS)
     if locked is not None and (locked.text or "").strip() not in ("yes", "no"):
         yield bad("podcast:locked", "must be yes or no")
+    yield from (bad(name, problem) for name, problem in validate_podcasting20.channel_rules(channel))
 
 
 def _category_rules(channel: etree._Element) -> Iterator[Finding]:
@@ -173,6 +175,8 @@ def _item_rules(item: etree._Element, where: str, expected: Expected) -> Iterato
     duration = _text(item, "itunes:duration")
     if not _WHOLE.fullmatch(duration):
         yield bad("itunes:duration", f"must be whole seconds, got {duration!r}")
+    seconds = float(duration) if _WHOLE.fullmatch(duration) else None
+    yield from (bad(name, problem) for name, problem in validate_podcasting20.item_rules(item, seconds))
     if not _text(item, "content:encoded"):
         yield bad("content:encoded", "missing show notes")
     yield from _explicit_rule(where, item, required=False)

@@ -1,7 +1,13 @@
-"""`sofacast feed`: build feeds/feed.xml from the workspace, validate it, and only then replace the old one."""
+"""`sofacast feed`: build feeds/feed.xml from the workspace, validate it, and only then replace the old one.
+
+A new episode without a transcript is held back (it would go out half-done) unless its episode.toml says
+`draft = false`; one already published stays, so that no listener's app loses it.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +27,12 @@ from sofacast.shownotes.render import Link
 from sofacast.transcripts import transcript_or_none
 from sofacast.workspace import Workspace
 
+log = logging.getLogger(__name__)
+
 # Called with (episodes done, episodes in all, what is being done).
 FeedProgress = Callable[[int, int, str], None]
+# Makes one episode's item (publish_episode, or validate's preview that writes nothing).
+Publisher = Callable[[EpisodeContext, Episode, str, list[Link], list[Link]], PublishedEpisode]
 
 
 @dataclass
@@ -47,8 +57,9 @@ def feed_path(workspace: Workspace) -> Path:
     return workspace.feeds_dir / FEED_FILE
 
 
-def episodes_in_feed(workspace: Workspace) -> tuple[list[Episode], list[tuple[str, SofacastError]]]:
-    """Published episodes (not drafts), oldest first; and the episodes whose episode.toml cannot be read."""
+def episodes_in_feed(workspace: Workspace, ledger: GuidLedger) -> tuple[list[Episode], list[tuple[str, SofacastError]]]:
+    """The episodes the feed publishes (not drafts, nor new ones held back), oldest first; and the episodes whose
+    episode.toml cannot be read."""
     episodes, failures = [], []
     for slug in workspace.slugs():
         try:
@@ -64,8 +75,28 @@ def episodes_in_feed(workspace: Workspace) -> tuple[list[Episode], list[tuple[st
                                              'Write it as published = "2026-09-07" (or a full ISO 8601 datetime) '
                                              "in its episode.toml.")))
             continue
-        episodes.append(episode)
+        if not _held_back(workspace, ledger, episode):
+            episodes.append(episode)
     return sorted(episodes, key=lambda e: (published_at(e.published), e.number or 0, e.slug)), failures
+
+
+def _held_back(workspace: Workspace, ledger: GuidLedger, episode: Episode) -> bool:
+    """Whether a new episode without a transcript waits for one (draft = false in episode.toml publishes it all the
+    same), saying why in a warning line.
+
+    One published before stays in the feed whatever happened to its transcript: taking it out would take it
+    from every listener's app."""
+    if episode.extra.get("draft") is False or workspace.transcript_path(episode.slug).is_file():
+        return False
+    slug, known = episode.slug, ledger.episodes.get(episode.slug)
+    if known is not None and episode.extra.get("guid") in (None, known):  # a recycled slug pins a GUID of its own
+        log.warning("episodes/%s: its transcript is missing; it stays in the feed, as it was published before, but "
+                    "without transcript links. Run 'sofacast transcribe %s' to make it again, or set draft = false "
+                    "in its episode.toml to publish it without one", slug, slug)
+        return False
+    log.warning("episodes/%s: held back — no transcript yet; run 'sofacast transcribe %s', or set draft = false in its "
+                "episode.toml to publish it without one", slug, slug)
+    return True
 
 
 def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> TopicIndex:
@@ -113,36 +144,60 @@ def _as_failure(findings: list[Finding]) -> FeedError:
     return FeedError(_first_of(findings), "Fix it and run sofacast feed again ('sofacast validate' lists every finding).")
 
 
-def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedBuild:
-    show = workspace.show()
-    settings = feed_settings(show, workspace.root)
+@dataclass
+class Assembly:
+    """A feed made in memory from the workspace, before anything is left out of it or written."""
+
+    document: bytes
+    findings: list[Finding]  # what the document breaks: the channel's rules and the items'
+    episodes: list[Episode]  # the episodes meant to be in it
+    published: list[PublishedEpisode]  # their items, for the ones that could be made
+    failures: list[tuple[str, SofacastError]]  # the episodes that could not be made (or read)
+    ledger: GuidLedger  # with the GUIDs handed out to new episodes (saved only when the feed is written)
+    known_guids: dict[str, str]  # the GUIDs as they were before
+    expected: Expected
+    rebuild: Callable[[list[PublishedEpisode]], bytes]  # the same feed with other items
+
+
+def assemble(workspace: Workspace, show: Show, settings: FeedSettings, publish: Publisher = publish_episode,
+             on_progress: FeedProgress | None = None) -> Assembly:
     ledger = GuidLedger.load(workspace.feeds_dir)
     known_podcast_guid, known_guids = ledger.podcast, dict(ledger.episodes)
     podcast_guid = ledger.show_guid(settings.feed_url, settings.guid)
-    episodes, failures = episodes_in_feed(workspace)
-    published = _publish_each(workspace, show, settings, ledger, episodes, failures, on_progress)
+    episodes, failures = episodes_in_feed(workspace, ledger)
+    published = _publish_each(workspace, show, settings, ledger, episodes, failures, on_progress, publish)
     image_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
     expected = expectations(settings, ledger, published, known_podcast_guid)
-    document = build_feed(show, settings, podcast_guid, image_url, published)
-    channel, items = _item_findings(validate_feed(document, expected))
+    rebuild = functools.partial(build_feed, show, settings, podcast_guid, image_url)
+    document = rebuild(published)
+    return Assembly(document, validate_feed(document, expected), episodes, published, failures, ledger, known_guids,
+                    expected, rebuild)
+
+
+def build_and_check(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedBuild:
+    show = workspace.show()
+    made = assemble(workspace, show, feed_settings(show, workspace.root), publish_episode, on_progress)
+    channel, items = _item_findings(made.findings)
     if channel:
         raise _refuse(channel, feed_path(workspace))
+    published, failures, document = made.published, made.failures, made.document
     if items:  # an episode whose item breaks a rule is left out like any other failed episode
         failures += [(slug, _as_failure(found)) for slug, found in items.items()]
         for episode in published:
             if episode.slug in items:
-                ledger.forget_changes(episode.slug, known_guids.get(episode.slug))
+                made.ledger.forget_changes(episode.slug, made.known_guids.get(episode.slug))
         published = [episode for episode in published if episode.slug not in items]
-        document = build_feed(show, settings, podcast_guid, image_url, published)
-    document, kept = _keep_earlier_items(workspace, document, ledger, failures, expected)
+        document = made.rebuild(published)
+    document, kept = _keep_earlier_items(workspace, document, made.ledger, failures, made.expected)
     if on_progress:
-        on_progress(len(episodes), len(episodes), "Checking the feed")
-    return FeedBuild(document, published, ledger, failures, kept)
+        on_progress(len(made.episodes), len(made.episodes), "Checking the feed")
+    return FeedBuild(document, published, made.ledger, failures, kept)
 
 
 def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledger: GuidLedger, episodes: list[Episode],
-                  failures: list[tuple[str, SofacastError]], on_progress: FeedProgress | None) -> list[PublishedEpisode]:
-    index = topic_index(workspace, show, episodes)
+                  failures: list[tuple[str, SofacastError]], on_progress: FeedProgress | None,
+                  publish: Publisher) -> list[PublishedEpisode]:
+    index = topic_index(workspace, show, episodes) if settings.related else None
     context = EpisodeContext(workspace, show, settings)
     links = {e.slug: Link(e.title, episode_link(context, e)) for e in episodes}
     published = []
@@ -152,11 +207,11 @@ def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledg
         earlier = [e.slug for e in episodes[:position]]
         previous = [links[slug] for slug in reversed(earlier[-settings.previous:])] if settings.previous else []
         related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms))
-                   for r in index.related(episode.slug, earlier, limit=settings.related)] if settings.related else []
+                   for r in index.related(episode.slug, earlier, limit=settings.related)] if index else []
         before = ledger.episodes.get(episode.slug)
         try:
             guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))
-            published.append(publish_episode(context, episode, guid, previous, related))
+            published.append(publish(context, episode, guid, previous, related))
         except SofacastError as exc:
             ledger.forget_changes(episode.slug, before)  # an episode that failed changes no GUID
             failures.append((episode.slug, exc))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -94,6 +95,37 @@ def probe(path: Path) -> MediaInfo:
     line = audio.group(0)
     channels = 1 if " mono" in line else 2 if "stereo" in line else _channel_count(line)
     return MediaInfo(seconds, audio.group(1), bool(re.search(r"Stream #\S+.*?: Video: (?!mjpeg|png)", text)), channels)
+
+
+# Container tags that say when a recording was made, as ffmpeg names them, and how to tell the producer.
+_DATE_TAGS = (("date", "date tag"), ("creation_time", "creation_time"), ("year", "year tag"))
+
+
+def recorded_date(path: Path) -> tuple[str, str] | None:
+    """The recording's date from the file's own tags (an ID3 date, an MP4 creation_time, a Vorbis DATE) and
+    which tag gave it; None when the file carries none that parses."""
+    _require_file(path)
+    text = _run(["-i", _arg(path)]).stderr.decode("utf-8", "replace")
+    header = text.split("Duration:", 1)[0]  # the container's tags; the streams' come after
+    for key, label in _DATE_TAGS:
+        found = re.search(rf"^\s+{key}\s*:\s*(\S[^\n]*)$", header, re.MULTILINE | re.IGNORECASE)
+        value = found.group(1).strip() if found else ""
+        parsed = _tag_date(value)
+        if parsed:
+            return parsed, label
+    return None
+
+
+def _tag_date(value: str) -> str:
+    if re.fullmatch(r"(19|20)\d\d", value):  # a year alone (ID3v2.3 TYER) says too little to date an episode by
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.year < 1970 or (moment.tzinfo is None and len(value) == 10):
+        return moment.date().isoformat() if moment.year >= 1970 else ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat(timespec="seconds")
 
 
 def _channel_count(stream_line: str) -> int:

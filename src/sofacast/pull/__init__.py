@@ -19,7 +19,7 @@ import shutil
 import tomllib
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,12 @@ from sofacast.errors import MediaError, SofacastError, SourceError
 from sofacast.feed.guids import GuidLedger
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
+from sofacast.pull.facts import SourceFacts, merged
+from sofacast.pull.publisher import PublisherFiles, publisher_files
+from sofacast.pull.sources import list_source
 from sofacast.questions import questions_from_description
 from sofacast.records import Episode, Guest
-from sofacast.sanitize import html_to_text, plain_text, safe_url, title_text
+from sofacast.sanitize import plain_text, safe_url
 from sofacast.slugs import MAX_SLUG_LENGTH, is_valid_slug, slugify, unique_slug
 from sofacast.workspace import EPISODE_FILE, Workspace
 
@@ -48,7 +51,16 @@ class PullOptions:
     guests: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     number: int | None = None
+    season: int | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    description: str | None = None
     force: bool = False
+
+    def per_episode(self) -> list[str]:
+        """The options that describe one episode, so cannot apply to every item of a feed."""
+        named = {"--slug": self.slug, "--title": self.title, "--number": self.number, "--published": self.published,
+                 "--description": self.description}
+        return [flag for flag, value in named.items() if value]
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class PullResult:
     slug: str
     status: str  # "pulled"; "already" (in the workspace); "skipped" (pulled once, since removed by hand)
     episode: Episode
+    notes: tuple[str, ...] = ()  # what the producer should know: where the date came from, what was imported
 
     @property
     def pulled(self) -> bool:
@@ -86,6 +99,7 @@ class _Catalogue:
                 self.numbers.add(_raw_number(workspace.episode_dir(slug) / EPISODE_FILE))
         self.folders = {p.name for p in workspace.episodes_dir.iterdir()} if workspace.episodes_dir.is_dir() else set()
         self.retired = set(_published_slugs(workspace)) - self.folders  # published once, since deleted
+        self.show_hosts = set(_show_hosts(workspace))
 
     def by_source(self, source_url: str) -> Episode | None:
         return next((episode for episode in self.episodes.values() if episode.source_url == source_url), None)
@@ -94,7 +108,20 @@ class _Catalogue:
         return bool(episode.media) and (self.workspace.episode_dir(episode.slug) / episode.media).is_file()
 
     def next_number(self) -> int:
-        return max(self.numbers | {e.number for e in self.episodes.values() if e.number}, default=0) + 1
+        return max(self._taken(), default=0) + 1
+
+    def number_for(self, published: str) -> int:
+        """The number after the last episode published before this one, if free; else the next one."""
+        moment = _moment(published)
+        if moment is None:
+            return self.next_number()
+        before = [e.number for e in self.episodes.values()
+                  if e.number and (_moment(e.published) or moment) <= moment]
+        candidate = max(before, default=0) + 1
+        return candidate if candidate not in self._taken() else self.next_number()
+
+    def _taken(self) -> set[int]:
+        return self.numbers | {e.number for e in self.episodes.values() if e.number}
 
     def add(self, result: PullResult) -> PullResult:
         if result.slug:
@@ -117,11 +144,26 @@ def _raw_number(path: Path) -> int:
     return number if isinstance(number, int) and not isinstance(number, bool) and 0 < number < 10**6 else 0
 
 
+def _show_hosts(workspace: Workspace) -> list[str]:
+    try:
+        return workspace.show().hosts
+    except SofacastError:
+        return []
+
+
 def _published_slugs(workspace: Workspace) -> list[str]:
     try:
         return list(GuidLedger.load(workspace.feeds_dir).episodes)
     except SofacastError:
         return []
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        value = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def pull(workspace: Workspace, source: str, options: PullOptions,
@@ -130,6 +172,9 @@ def pull(workspace: Workspace, source: str, options: PullOptions,
         raise SourceError(f"'{plain_text(options.slug)[:80]}' is not a usable slug",
                           f"Use lowercase letters, digits and dashes, at most {MAX_SLUG_LENGTH} characters, "
                           f"e.g. '{slugify(options.slug)}'.")
+    if options.published is not None and _moment(options.published) is None:
+        raise SourceError(f"--published {plain_text(options.published)[:40]!r} is not a date",
+                          "Give a date such as 2026-09-07, or a full ISO 8601 time such as 2026-09-07T18:00:00+02:00.")
     catalogue = _Catalogue(workspace)
     if not _looks_like_url(source):
         yield catalogue.add(_pull_local(catalogue, Path(source).expanduser(), options))
@@ -138,9 +183,9 @@ def pull(workspace: Workspace, source: str, options: PullOptions,
     if url is None:
         raise SourceError(f"'{plain_text(source)[:80]}' is not an http(s) address",
                           "Pull from an http(s) URL, or give the path of a local file.")
-    entries = ytdlp.list_entries(url)
-    if len(entries) > 1 and (options.slug or options.title or options.number):
-        raise SourceError(f"{url} holds {len(entries)} episodes, so --slug, --title and --number do not apply",
+    entries = list_source(url)
+    if len(entries) > 1 and options.per_episode():
+        raise SourceError(f"{url} holds {len(entries)} episodes, so {', '.join(options.per_episode())} do not apply",
                           "Pull one episode's URL to set them, or leave them out.")
     failures: list[str] = []
     for entry in sorted(entries, key=_oldest_first):
@@ -149,7 +194,7 @@ def pull(workspace: Workspace, source: str, options: PullOptions,
         except (SourceError, MediaError) as exc:
             if len(entries) == 1:
                 raise
-            failures.append(f"{title_text(entry.metadata.get('title'))[:80] or entry.url[:120]}: {exc.problem}")
+            failures.append(f"{entry.facts.title[:80] or entry.url[:120]}: {exc.problem}")
     if failures:  # one bad item must not keep the rest of a feed out
         raise SourceError(f"{len(failures)} of {len(entries)} episodes could not be pulled ({'; '.join(failures)})",
                           "The others were pulled; fix those items and run the same pull again.")
@@ -159,12 +204,9 @@ def _looks_like_url(source: str) -> bool:
     return "://" in source or source.startswith("www.") or source.lower().startswith(("javascript:", "data:"))
 
 
-def _oldest_first(entry: ytdlp.RemoteEntry) -> float:
+def _oldest_first(entry: ytdlp.RemoteEntry) -> datetime:
     # Feeds list newest first; numbering episodes in publication order means pulling oldest first.
-    try:
-        return float(entry.metadata.get("timestamp") or 0)
-    except (TypeError, ValueError):
-        return 0.0
+    return _moment(entry.facts.published) or datetime.max.replace(tzinfo=UTC)
 
 
 def _pull_local(catalogue: _Catalogue, path: Path, options: PullOptions) -> PullResult:
@@ -175,9 +217,19 @@ def _pull_local(catalogue: _Catalogue, path: Path, options: PullOptions) -> Pull
     if done and catalogue.has_media(done) and not options.force:
         return PullResult(done.slug, "already", done)
     media = _Media(path, ffmpeg.check_playable(path), move=False)  # refuses what does not play before anything is written
-    metadata = {"title": path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
-                "timestamp": path.stat().st_mtime}
-    return _commit(catalogue, media, metadata, source_url, options, replacing=done)
+    published, origin = _file_date(path)
+    facts = SourceFacts(title=path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Episode",
+                        published=published, published_from=origin)
+    return _commit(catalogue, media, facts, source_url, options, replacing=done)
+
+
+def _file_date(path: Path) -> tuple[str, str]:
+    """The recording's date from the file's own tags, else the day the file was last changed."""
+    tagged = ffmpeg.recorded_date(path)
+    if tagged is not None:
+        return tagged[0], f"the file's {tagged[1]}"
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat(timespec="seconds")
+    return modified, "the file's modification time (it has no date tag)"
 
 
 def _portable_path(workspace: Workspace, path: Path) -> str:
@@ -199,7 +251,7 @@ def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullO
         return PullResult(done.slug, "already", done)
     resolved = ytdlp.resolve(entry)
     archive = workspace.episodes_dir / ARCHIVE_FILE
-    label = title_text(entry.metadata.get("title")) or entry.url
+    label = entry.facts.title or entry.url
     if from_feed and not done and not options.force and archive.is_file() and ytdlp.in_archive(archive, resolved):
         # Pulled once (the archive is only written once an episode is in place), then removed by hand.
         return PullResult("", "skipped", Episode(slug="", title=label))
@@ -209,18 +261,21 @@ def _pull_remote(catalogue: _Catalogue, entry: ytdlp.RemoteEntry, options: PullO
         path = ytdlp.download(resolved, scratch, progress)
         faults.checkpoint("pull:downloaded")
         media = _Media(path, ffmpeg.check_playable(path), move=True)
-        metadata = {**ytdlp.metadata(resolved.info), **entry.metadata}
-        result = _commit(catalogue, media, metadata, entry.url, options, replacing=done)
+        found = ytdlp.facts(resolved.info)
+        if from_feed:  # a feed item's date is the feed's; the media file's Last-Modified is no publication date
+            found = replace(found, published="", published_from="")
+        facts = merged(entry.facts, found)
+        result = _commit(catalogue, media, facts, entry.url, options, replacing=done, extra=publisher_files(facts))
     faults.checkpoint("pull:before-archive")
     ytdlp.record_in_archive(archive, resolved)
     return result
 
 
-def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], source_url: str, options: PullOptions,
-            replacing: Episode | None) -> PullResult:
+def _commit(catalogue: _Catalogue, media: _Media, facts: SourceFacts, source_url: str, options: PullOptions,
+            replacing: Episode | None, extra: PublisherFiles | None = None) -> PullResult:
     """Stage the episode's folder (new media, episode.toml, what the folder held) and put it in place."""
     workspace = catalogue.workspace
-    slug = _choose_slug(catalogue, options, title_text(metadata.get("title")) or "episode", replacing)
+    slug = _choose_slug(catalogue, options, facts.title or "episode", replacing)
     final = workspace.episode_dir(slug)
     if final.is_symlink() or (final.exists() and not final.resolve().is_relative_to(workspace.root)):
         raise SourceError(f"episodes/{slug} is a link to a folder elsewhere, so it is not replaced",
@@ -232,7 +287,9 @@ def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], sour
         if final.is_dir():
             _carry_over(final, staging, keep_out={EPISODE_FILE, *_own_media(previous)})
         stored = _store_audio(media, staging / slug)
-        episode = _episode(catalogue, slug, metadata, source_url, stored, media.info.duration, options, previous)
+        for name, content in (extra.files if extra else {}).items():
+            atomic.write_bytes(staging / name, content)
+        episode = _episode(catalogue, slug, facts, source_url, stored, media.info.duration, options, previous)
         if previous is None and slug in catalogue.retired:
             episode.extra["guid"] = str(uuid.uuid4())
             log.warning("episodes/%s: an episode published before had this slug; the new one gets a GUID of its own "
@@ -245,7 +302,19 @@ def _commit(catalogue: _Catalogue, media: _Media, metadata: dict[str, Any], sour
             raise SourceError(f"cannot put episodes/{slug} in place ({exc.strerror or exc})",
                               "Check that nothing else is writing to episodes/, then pull again.") from exc
     faults.checkpoint("pull:after-commit")
-    return PullResult(slug, "pulled", episode)
+    return PullResult(slug, "pulled", episode, _notes(episode, facts, options, previous, extra))
+
+
+def _notes(episode: Episode, facts: SourceFacts, options: PullOptions, previous: Episode | None,
+           extra: PublisherFiles | None) -> tuple[str, ...]:
+    notes = []
+    if not options.published and not (previous and previous.published):
+        day = episode.published[:10]
+        notes.append(f"dated {day} from {facts.published_from}" if facts.published
+                     else f"dated {day}, the day of the pull: the source gives no date (set it with --published)")
+    if extra and extra.said:
+        notes.append(f"imported the publisher's {' and '.join(extra.said)}")
+    return tuple(notes)
 
 
 def _own_media(previous: Episode | None) -> set[str]:
@@ -298,27 +367,36 @@ def _choose_slug(catalogue: _Catalogue, options: PullOptions, title: str, replac
     return unique_slug(slugify(options.title or title), set(catalogue.episodes) | catalogue.folders | catalogue.retired)
 
 
-def _episode(catalogue: _Catalogue, slug: str, metadata: dict[str, Any], source_url: str, media: Path,
+def _episode(catalogue: _Catalogue, slug: str, facts: SourceFacts, source_url: str, media: Path,
              duration: float | None, options: PullOptions, previous: Episode | None) -> Episode:
     """The episode record: the command line wins, then what episode.toml already says, then the source."""
     was = previous or Episode(slug=slug, title="")
-    description = was.description or html_to_text(metadata.get("description"))
-    questions = [plain_text(q) for q in options.questions] or was.questions or questions_from_description(description)
+    description = plain_text(options.description, keep_lines=True) or was.description or facts.description
+    questions = ([plain_text(q) for q in options.questions] or was.questions or list(facts.questions)
+                 or questions_from_description(description))
+    published = options.published or was.published or facts.published or datetime.now(UTC).isoformat(timespec="seconds")
     return Episode(
         slug=slug,
-        title=plain_text(options.title) or was.title or title_text(metadata.get("title")) or slug,
-        number=options.number or was.number or catalogue.next_number(),
-        season=was.season,
-        published=was.published or _published(metadata),
+        title=plain_text(options.title) or was.title or facts.title or slug,
+        number=options.number or was.number or facts.number or catalogue.number_for(published),
+        season=options.season or was.season or facts.season,
+        published=published,
         description=description,
         source_url=source_url,
         media=media.name,
-        duration=_as_float(duration) or _as_float(metadata.get("duration")),
-        thumbnail=was.thumbnail or safe_url(metadata.get("thumbnail")) or "",
-        guests=_guests(options.guests, was.guests),
+        duration=_as_float(duration) or facts.duration,
+        thumbnail=was.thumbnail or facts.thumbnail,
+        guests=_guests(options.guests, was.guests or list(facts.guests)),
         questions=[q for q in questions if q],
+        episode_type=was.episode_type if previous else (facts.episode_type or "full"),
+        hosts=was.hosts or _episode_hosts(facts, catalogue.show_hosts),
         extra=dict(was.extra),
     )
+
+
+def _episode_hosts(facts: SourceFacts, show_hosts: set[str]) -> list[Guest]:
+    """The feed's hosts of this episode, kept only when they are not simply the show's own."""
+    return list(facts.hosts) if any(host.name not in show_hosts for host in facts.hosts) else []
 
 
 def _guests(named: list[str], known: list[Guest]) -> list[Guest]:
@@ -327,22 +405,6 @@ def _guests(named: list[str], known: list[Guest]) -> list[Guest]:
         return list(known)
     by_name = {guest.name: guest for guest in known}
     return [by_name.get(name, Guest(name)) for name in (plain_text(n) for n in named) if name]
-
-
-def _published(metadata: dict[str, Any]) -> str:
-    try:
-        if metadata.get("timestamp"):
-            return datetime.fromtimestamp(float(metadata["timestamp"]), tz=UTC).isoformat(timespec="seconds")
-    except (TypeError, ValueError, OverflowError, OSError):
-        pass
-    for key in ("release_date", "upload_date"):
-        value = str(metadata.get(key) or "")
-        if len(value) == 8 and value.isdigit():
-            try:
-                return datetime.strptime(value, "%Y%m%d").date().isoformat()
-            except ValueError:
-                continue
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _as_float(value: Any) -> float | None:

@@ -6,26 +6,38 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sofacast.errors import SourceError
 from sofacast.media.ffmpeg import ffmpeg_exe
+from sofacast.pull.facts import SourceFacts
+from sofacast.sanitize import html_to_text, safe_url, title_text
 
 # (bytes done, bytes expected or None)
 DownloadProgress = Callable[[int, int | None], None]
 TIMEOUT_ENV = "SOFACAST_SOCKET_TIMEOUT"
 NO_MEDIA_FIX = "Point to a page with audio or video, a direct media link, or an RSS feed."
 
-# The fields read from yt-dlp's info; an RSS item (a flat playlist entry) knows them better than its media file.
-_ENTRY_FIELDS = ("title", "description", "timestamp", "upload_date", "release_date", "duration", "thumbnail")
 
 
 @dataclass(frozen=True)
 class RemoteEntry:
     url: str  # as the source gives it: what sofacast records and shows
-    metadata: dict[str, Any]
+    facts: SourceFacts
     fetch_url: str = ""  # as yt-dlp wants it back (it may carry smuggled data such as the item's GUID)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The start of what a URL answers (a feed, a page, or the first bytes of a media file)."""
+
+    url: str  # after redirects
+    content_type: str  # lower case, without parameters
+    charset: str  # as the server says, or ""
+    body: bytes
+    complete: bool  # False: the answer was longer than asked for, and cut
 
 
 @dataclass(frozen=True)
@@ -90,17 +102,75 @@ def list_entries(source: str) -> list[RemoteEntry]:
         if not entries:
             raise SourceError(f"{source} lists no episodes", "Check that the feed or playlist has items with media enclosures.")
         return [_entry(e) for e in entries]
-    return [RemoteEntry(url=source, metadata={}, fetch_url=source)]
+    return [RemoteEntry(url=source, facts=SourceFacts(), fetch_url=source)]
 
 
-def metadata(info: dict[str, Any]) -> dict[str, Any]:
-    """The fields sofacast reads from a yt-dlp info dict (a feed item's, or a resolved page's)."""
-    return {key: info[key] for key in _ENTRY_FIELDS if info.get(key)}
+def only_generic(url: str) -> bool:
+    """True when no site-specific yt-dlp extractor knows the URL: sofacast then reads the feed or page itself."""
+    from yt_dlp.extractor import gen_extractor_classes
+
+    return not any(ie.suitable(url) for ie in gen_extractor_classes() if ie.IE_NAME != "generic")
+
+
+def fetch(url: str, limit: int) -> Fetched:
+    """GET `url` through yt-dlp's HTTP stack (its proxy, cookie and timeout settings), reading at most `limit` bytes."""
+    import yt_dlp
+
+    with yt_dlp.YoutubeDL(_base_options()) as ydl:
+        try:
+            with ydl.urlopen(url) as response:
+                body = response.read(limit + 1)
+                final = str(response.url or url)
+                kind = str(response.headers.get("Content-Type") or "")
+        except Exception as exc:  # a hostile or broken server: whatever the HTTP stack raises becomes one line
+            raise _source_error(url, exc) from exc
+    charset = re.search(r"charset\s*=\s*\"?([A-Za-z0-9_.:-]{1,40})", kind)
+    return Fetched(final, kind.split(";")[0].strip().lower(), charset.group(1) if charset else "", body[:limit],
+                   len(body) <= limit)
+
+
+def facts(info: dict[str, Any]) -> SourceFacts:
+    """What a yt-dlp info dict (a playlist entry's, or a resolved page's) says about the episode."""
+    published, origin = _published(info)
+    duration = info.get("duration")
+    return SourceFacts(
+        title=title_text(info.get("title")), description=html_to_text(info.get("description")),
+        published=published, published_from=origin,
+        duration=float(duration) if isinstance(duration, (int, float)) and 0 <= duration < 1e7 else None,
+        thumbnail=safe_url(info.get("thumbnail")) or "",
+    )
+
+
+def _published(info: dict[str, Any]) -> tuple[str, str]:
+    try:
+        if info.get("timestamp"):
+            moment = datetime.fromtimestamp(float(info["timestamp"]), tz=UTC)
+            # yt-dlp's generic extractors date a media link or a page by the server's Last-Modified header.
+            generic = info.get("extractor_key") in ("Generic", "HTML5MediaEmbed")
+            origin = "the server's Last-Modified date" if generic else "the site's timestamp"
+            return moment.isoformat(timespec="seconds"), origin
+    except (TypeError, ValueError, OverflowError, OSError):
+        pass
+    for key in ("release_date", "upload_date"):
+        value = str(info.get(key) or "")
+        if len(value) == 8 and value.isdigit():
+            try:
+                return datetime.strptime(value, "%Y%m%d").date().isoformat(), f"the site's {key.replace('_', ' ')}"
+            except ValueError:
+                continue
+    return "", ""
+
+
+def with_guid(media_url: str, guid: str) -> str:
+    """A feed item's media URL carrying its GUID, as yt-dlp's own feed reader passes it (its archive keys on it)."""
+    from yt_dlp.utils import smuggle_url
+
+    return smuggle_url(media_url, {"force_videoid": guid}) if guid else media_url
 
 
 def _entry(entry: dict[str, Any]) -> RemoteEntry:
     fetch = str(entry.get("url") or entry.get("webpage_url") or "")
-    return RemoteEntry(url=plain_url(fetch), metadata=metadata(entry), fetch_url=fetch)
+    return RemoteEntry(url=plain_url(fetch), facts=facts(entry), fetch_url=fetch)
 
 
 def resolve(entry: RemoteEntry) -> Resolved:

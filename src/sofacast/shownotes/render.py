@@ -3,6 +3,9 @@
 Both are made from one `ShowNotes` record of plain text and URLs: the description, the guests with
 bios and links, the questions as timestamped chapter links, the people, and links to earlier
 episodes — the previous ones and the ones closest in topic, each with the shared terms as the reason.
+An episode without a description opens with a line made from what the notes know instead:
+"With Tomas Okafor and Henrik Sato: Why …? How …?" (`opening`); `first_paragraph` is what the feed's
+plain-text description quotes.
 HTML is written by Jinja2 templates with autoescape, then passed through the allow-list sanitizer;
 Markdown escapes every character that Markdown would read as syntax or raw HTML.
 """
@@ -50,6 +53,42 @@ class ShowNotes:
     chapters: list[Chapter] = field(default_factory=list)
     previous: list[Link] = field(default_factory=list)
     related: list[Link] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)  # the episode's show-notes questions
+    show: str = ""  # the show's title
+
+
+def _names(names: list[str]) -> str:
+    """Names as prose: A; A and B; A, B and C."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def opening(notes: ShowNotes) -> str:
+    """The notes' first paragraph: the description's, or one made from the guests and the questions.
+
+    "With Tomas Okafor and Henrik Sato: What does …? Why …?" — the hosts stand in for missing guests,
+    the chapters' questions for missing show-notes questions, and "An episode of SHOW." for all of it.
+    """
+    paragraphs = _paragraph_lines(notes.description)
+    if paragraphs:
+        return "\n".join(paragraphs[0])
+    people = [n for n in map(plain_text, [g.name for g in notes.guests] or notes.hosts) if n]
+    questions = [q for q in map(plain_text, notes.questions) if q]
+    asked = " ".join(questions or [t for t in (plain_text(c.title) for c in notes.chapters) if t.endswith("?")])
+    if people:
+        return f"With {_names(people)}" + (f": {asked}" if asked else ".")
+    if asked:
+        return asked
+    return f"An episode of {plain_text(notes.show)}." if plain_text(notes.show) else ""
+
+
+def first_paragraph(notes: ShowNotes) -> str:
+    """The notes' first paragraph as one line of plain text (the feed item's description)."""
+    return plain_text(opening(notes))
+
+
+def _description(notes: ShowNotes) -> str:
+    """What the notes open with: the description, or `opening` when there is none."""
+    return notes.description if _paragraph_lines(notes.description) else opening(notes)
 
 
 @dataclass(frozen=True)
@@ -98,7 +137,7 @@ def _context(notes: ShowNotes) -> dict[str, object]:
 
     guests = [person(g) for g in notes.guests]
     return {
-        "description": _paragraphs(notes.description),
+        "description": _paragraphs(_description(notes)),
         "guests": guests,
         "chapters": [{"url": safe_url(c.url) or "", "clock": short_clock(c.start), "title": plain_text(c.title)}
                      for c in notes.chapters],
@@ -143,7 +182,7 @@ def _md_paragraphs(text: str) -> list[str]:
 
 def to_markdown(notes: ShowNotes) -> str:
     lines = [f"# {_md(notes.title)}", ""]
-    for paragraph in _md_paragraphs(notes.description):
+    for paragraph in _md_paragraphs(_description(notes)):
         lines += [paragraph, ""]
     if notes.guests:
         lines += ["## Guests", ""] + [f"- {_md_link(g.url, g.name)}" + (f" — {_md(g.bio)}" if plain_text(g.bio) else "")

@@ -1,8 +1,10 @@
 """Turn diarization labels (S1, S2, ...) into people.
 
 In order of trust: a host whose remembered voiceprint matches a voice; the voice that asks the
-show-notes questions (a host); guests in order of first appearance against episode.toml. Labels
-left over stay labels. The episode's `speakers` table is applied by the caller, after all this.
+show-notes questions (a host); guests in order of first appearance against episode.toml. A voice
+left over in an episode that names its guests is a guest too: the only guest, or "Guest" among
+several, so a placeholder label (S3) is never published for a person the episode names; without
+guests, labels left over stay labels. The episode's `speakers` table is applied by the caller, after all this.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from sofacast.questions import asking_scores
 from sofacast.turns import Turn
 
+GUEST = "Guest"  # a voice left over among several guests: one of them, but which is not known
 # Cosine similarity above which a voice is taken to be a remembered host. GE2E embeddings of one
 # person across recordings typically sit above 0.8; different people rarely pass 0.75.
 VOICE_MATCH = 0.75
@@ -36,7 +39,21 @@ def name_speakers(labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[
     free = [label for label in labels if label not in naming.names]
     for label, guest in zip(free, [g for g in guests if g not in naming.names.values()], strict=False):  # the shorter decides
         naming.names[label], naming.reasons[label] = guest, "order of appearance"
+    _name_voices_left_over(naming, labels, hosts, guests)
     return naming
+
+
+def _name_voices_left_over(naming: Naming, labels: Sequence[str], hosts: Sequence[str], guests: Sequence[str]) -> None:
+    # Clustering told more voices than there are people (one guest's speech split in two, a short reply
+    # apart): such a voice is one of the guests far more often than anyone the episode does not name.
+    people = [guest for guest in dict.fromkeys(guests) if guest not in hosts]
+    if not people:
+        return
+    name, reason = ((people[0], "the episode's only guest (a voice left over)") if len(people) == 1
+                    else (GUEST, "one of the guests (a voice left over: which one is not known)"))
+    for label in labels:
+        if label not in naming.names:
+            naming.names[label], naming.reasons[label] = name, reason
 
 
 def _match_voices(naming: Naming, labels: Sequence[str], hosts: Sequence[str], label_prints: dict[str, np.ndarray],

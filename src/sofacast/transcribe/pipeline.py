@@ -14,11 +14,12 @@ from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.hashing import sha256_file
 from sofacast.media import ffmpeg
-from sofacast.records import DiarizationInputs, Episode, MadeFrom, Segment, TranscribeOptions, Transcript
+from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, MadeFrom, Segment, Show, TranscribeOptions, Transcript
 from sofacast.speakers import labelling
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
+from sofacast.transcribe import publisher
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
 from sofacast.transcribe.models import ModelSource, resolve_model
 from sofacast.transcripts import DamagedFile, read_transcript
@@ -38,6 +39,10 @@ class TranscribeResult:
     up_to_date: bool
     transcript: Transcript
     written: list[Path] = field(default_factory=list)
+
+    @property
+    def from_publisher(self) -> bool:
+        return self.transcript.engine == publisher.ENGINE
 
 
 class _Audio:
@@ -85,30 +90,48 @@ class Transcriber:
         return MadeFrom(media=episode.media, media_sha256=sha256_file(media), engine=self.engine_name,
                         model=self.model.name, model_fingerprint=self.model.fingerprint, options=self.options)
 
+    def publisher_provenance(self, episode: Episode, media: Path, transcript: Path) -> MadeFrom:
+        return MadeFrom(media=episode.media, media_sha256=sha256_file(media), engine=publisher.ENGINE,
+                        model=transcript.name, model_fingerprint=sha256_file(transcript), options=self.options)
+
     def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
-        """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files."""
+        """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files.
+
+        An episode whose publisher's transcript was pulled takes that one, unless `force` asks for Whisper's
+        (which is then kept until the next `force`)."""
         episode = self.workspace.load_episode(slug)
         show = self.workspace.show()
         media = self.workspace.media_path(episode)
+        theirs = publisher.publisher_transcript(self.workspace.episode_dir(slug))
         source = self.provenance(episode, media) if media.is_file() else None
+        imported = self.publisher_provenance(episode, media, theirs) if theirs and media.is_file() else None
         existing = self._existing(slug)
         audio = _Audio(media)
-        if not force and existing is not None and existing.source == source:
+        if not force and existing is not None and existing.source in (source, imported):
             transcript = transcript_from_dict(transcript_to_dict(existing))
+        elif not force and theirs is not None:
+            transcript = self._import(slug, audio, theirs, imported)
         else:
             transcript = self._transcribe(slug, audio, source, on_progress)
-        if labelling.needs_diarization(transcript, show, episode):
-            stage = self._speaker_progress(slug, audio.duration(), on_progress)
-            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage)
-            labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
-        voiceprints = Voiceprints.load(self.workspace.root)
-        labelling.apply_names(transcript, show, episode, voiceprints)
-        voiceprints.save()
+        if transcript.diarization.method == publisher.ENGINE:
+            _name_publisher_voices(transcript, episode)
+        else:
+            self._label_speakers(transcript, show, episode, audio, on_progress)
         unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
         if unchanged and not force and self._renderings_exist(slug):
             return TranscribeResult(slug, up_to_date=True, transcript=transcript)
         written = write_transcript(self.workspace, transcript)
         return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=written)
+
+    def _label_speakers(self, transcript: Transcript, show: Show, episode: Episode, audio: _Audio,
+                        on_progress: ProgressCallback | None) -> None:
+        if labelling.needs_diarization(transcript, show, episode):
+            stage = self._speaker_progress(transcript.episode, audio.duration(), on_progress)
+            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage)
+            labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
+        voiceprints = Voiceprints.load(self.workspace.root)
+        labelling.apply_names(transcript, show, episode, voiceprints)
+        voiceprints.save()
 
     @staticmethod
     def _speaker_progress(slug: str, seconds: float, on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
@@ -132,6 +155,22 @@ class Transcriber:
         if stereo is not None and any(segment.label for segment in segments):
             inputs = DiarizationInputs(labelling.DIARIZATION_VERSION)
             labelling.attach(transcript, labelling.channel_diarization(segments), inputs)
+        return transcript
+
+    def _import(self, slug: str, audio: _Audio, path: Path, source: MadeFrom | None) -> Transcript:
+        segments = publisher.read_publisher_transcript(path)
+        for index, segment in enumerate(segments):
+            segment.id = index
+        transcript = Transcript(episode=slug, language=self.options.language, duration=audio.duration(),
+                                engine=publisher.ENGINE, model=path.name, options=self.options, segments=segments, source=source)
+        voices = list(dict.fromkeys(s.speaker for s in segments if s.speaker))
+        if voices:  # the publisher named its speakers: kept; else they are found from the audio as usual
+            labels = {name: f"S{rank}" for rank, name in enumerate(voices, 1)}
+            for segment in segments:
+                segment.label = labels.get(segment.speaker) if segment.speaker else None
+            transcript.diarization = DiarizationRecord(
+                method=publisher.ENGINE, names={label: name for name, label in labels.items()},
+                named_by=dict.fromkeys(labels.values(), "the publisher's transcript"))
         return transcript
 
     def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:
@@ -161,6 +200,18 @@ class Transcriber:
 
     def _renderings_exist(self, slug: str) -> bool:
         return all(self.workspace.transcript_path(slug, suffix).is_file() for suffix in RENDERERS)
+
+
+def _name_publisher_voices(transcript: Transcript, episode: Episode) -> None:
+    """The publisher's names, with the episode's [speakers] table winning as it does for found voices."""
+    override = labelling.speakers_override(episode)
+    names = {**transcript.diarization.names, **override}
+    labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
+    transcript.speakers = {label: names.get(label, label) for label in labels}
+    transcript.diarization.named_by = {**dict.fromkeys(transcript.diarization.names, "the publisher's transcript"),
+                                       **{label: "episode.toml" for label in override if label in labels}}
+    for segment in transcript.segments:
+        segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
 
 
 def write_transcript(workspace: Workspace, transcript: Transcript) -> list[Path]:
