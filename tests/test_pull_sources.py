@@ -4,6 +4,7 @@ own date tags. Every source is served from 127.0.0.1; the media is real speech (
 
 import json
 import os
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -275,3 +276,57 @@ def test_unnumbered_feed_items_are_numbered_in_date_order_whatever_the_feed_orde
     (folder / "feed.xml").write_text(FEED_HEAD.format(base=base) + items + "</channel></rss>")
     assert cli("pull", f"{base}/feed.xml", "-w", workspace).exit_code == 0
     assert [_episode(workspace, name)["number"] for name in "abc"] == [1, 2, 3]
+
+
+# --- real-world feeds of tests/data/feeds, served from 127.0.0.1 and pulled whole -------------------------
+
+FEEDS = Path(__file__).parent / "data" / "feeds"
+EXPECTED = json.loads((FEEDS / "expected.json").read_text())
+TRANSCRIPT_ORDER = {"application/json": ".json", "text/vtt": ".vtt", "application/x-subrip": ".srt", "application/srt": ".srt"}
+
+
+def _moment(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["harbour-lights", "open-lab"])
+def test_a_real_world_feed_is_pulled_with_every_stated_fact(workspace: Path, cli, jfk: Path, http_root, name: str):
+    folder, base = http_root
+    shutil.copytree(FEEDS / name, folder, dirs_exist_ok=True)  # its transcripts and chapters, at {base}/...
+    (folder / "feed.xml").write_bytes((FEEDS / f"{name}.xml").read_bytes().replace(b"{base}", base.encode()))
+    expected = [item for item in EXPECTED[f"{name}.xml"]["items"] if item.get("enclosure")]
+    for item in expected:
+        target = folder / item["enclosure"]["url"].replace("{base}/", "")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(jfk, target)
+    result = cli("pull", f"{base}/feed.xml", "-w", workspace)
+    assert result.exit_code == 0, result.output
+    episodes = {data["source_url"]: (path.parent, data) for path in (workspace / "episodes").glob("*/episode.toml")
+                if (data := tomllib.loads(path.read_text()))}
+    assert len(episodes) == len(expected)
+    for item in expected:
+        folder_of, data = episodes[item["enclosure"]["url"].replace("{base}", base)]
+        assert data["title"] == item["title"]
+        if item.get("number"):
+            assert data["number"] == item["number"]
+        if item.get("season"):
+            assert data["season"] == item["season"]
+        assert data.get("episode_type", "full") == (item.get("episode_type") or "full").lower()
+        if item.get("published"):
+            assert _moment(data["published"]) == _moment(item["published"])
+        guests = [p for p in item.get("people", []) if p["role"].lower() == "guest"]
+        assert [(g["name"], g.get("url"), g.get("img")) for g in data.get("guests", [])] == [
+            (p["name"], p["href"], p["img"]) for p in guests]
+        if item.get("questions"):
+            assert data["questions"] == [q.replace("\xa0", " ") for q in item["questions"]]
+        readable = [t for t in item.get("transcripts", []) if t["type"] in TRANSCRIPT_ORDER]
+        if readable:
+            best = min(readable, key=lambda t: list(TRANSCRIPT_ORDER).index(t["type"]))
+            kept = folder_of / f"publisher-transcript{TRANSCRIPT_ORDER[best['type']]}"
+            assert kept.read_bytes() == (folder / best["url"].replace("{base}/", "")).read_bytes()
+        else:
+            assert not list(folder_of.glob("publisher-transcript.*"))
+        assert (folder_of / "publisher-chapters.json").is_file() == bool(item.get("chapters_url") or item.get("psc_chapters"))

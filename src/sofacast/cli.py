@@ -208,9 +208,8 @@ def pull_line(result: Any) -> str:
         return (f"Skipped {result.episode.title}: pulled before and since removed from episodes/ "
                 "(pull with --force to bring it back)")
     verb = "Pulled" if result.pulled else "Already pulled"
-    count = len(result.episode.questions)
     notes = "".join(f"; {note}" for note in result.notes)
-    return f"{verb} {result.slug}: {result.episode.title} ({count} question{'' if count == 1 else 's'}{notes})"
+    return f"{verb} {result.slug}: {result.episode.title} ({console.plural(len(result.episode.questions), 'question')}{notes})"
 
 
 @command()
@@ -243,7 +242,8 @@ def transcribe(
                 changed.append(slug)
                 words = sum(len(s.text.split()) for s in result.transcript.segments)
                 folder = ws.transcript_path(slug).parent
-                say(quiet, f"{slug}: {len(result.transcript.segments)} segments, {words} words -> {folder}/{slug}.*{theirs}")
+                counts = f"{console.plural(len(result.transcript.segments), 'segment')}, {console.plural(words, 'word')}"
+                say(quiet, f"{slug}: {counts} -> {folder}/{slug}.*{theirs}")
 
         with refreshing_search(ws, changed):
             for_each_episode(ws, slugs, all_episodes, one)

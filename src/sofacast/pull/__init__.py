@@ -229,7 +229,7 @@ def _file_date(path: Path) -> tuple[str, str]:
     if tagged is not None:
         return tagged[0], f"the file's {tagged[1]}"
     modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat(timespec="seconds")
-    return modified, "the file's modification time (it has no date tag)"
+    return modified, "the file's modification time, as it has no date tag"
 
 
 def _portable_path(workspace: Workspace, path: Path) -> str:
