@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sofacast.formats.chapters_json import chapter, chapters_json
 from sofacast.records import Chunk
 from sofacast.sanitize import plain_text, safe_url
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.2.0"
 INTRO_TITLE = "Introduction"
 # Apps show chapter titles in one line; a spoken question can run long.
 MAX_TITLE_CHARS = 120
@@ -36,8 +36,8 @@ def chapters_document(chunks: Sequence[Chunk]) -> dict[str, Any]:
             continue
         # The first chapter starts at 0 so that apps cover the whole episode.
         start = 0.0 if not chapters and title == INTRO_TITLE else chunk.start
-        chapters.append({"startTime": round(start, 3), "title": title})
-    return {"version": VERSION, "chapters": chapters}
+        chapters.append(chapter(start, title))
+    return chapters_json(chapters)
 
 
 def publisher_chapters(path: Path) -> dict[str, Any] | None:
@@ -54,16 +54,16 @@ def publisher_chapters(path: Path) -> dict[str, Any] | None:
     if not kept:
         log.warning("%s holds no chapters sofacast can read; the chapters come from the questions instead", path.name)
         return None
-    return {"version": VERSION, "chapters": kept}
+    return chapters_json(kept)
 
 
 def _checked(entry: dict[str, Any]) -> dict[str, Any] | None:
     start, title = entry.get("startTime"), plain_text(str(entry.get("title") or ""))[:MAX_TITLE_CHARS]
     if isinstance(start, bool) or not isinstance(start, (int, float)) or not 0 <= start < 1e7 or not title:
         return None
-    chapter: dict[str, Any] = {"startTime": round(float(start), 3), "title": title}
+    checked = chapter(start, title)
     for key in ("url", "img"):
         link = safe_url(entry.get(key) if isinstance(entry.get(key), str) else None)
         if link:
-            chapter[key] = link
-    return chapter
+            checked[key] = link
+    return checked

@@ -16,6 +16,7 @@ from sofacast.feed.apple import split_category
 from sofacast.feed.podcast_index import Chapter, Person, PodcastIndexEntryExtension, PodcastIndexExtension, TranscriptLink
 from sofacast.feed.settings import FeedSettings, PersonLinks
 from sofacast.feed.soundbite import Soundbite
+from sofacast.formats.timestamps import short_clock
 from sofacast.records import Show
 from sofacast.sanitize import clean_html, plain_text, safe_url
 
@@ -113,19 +114,12 @@ def _host(name: str, links: PersonLinks) -> Person:
     return Person(name, "host", href=links.href, img=links.img)
 
 
-def _clock(seconds: float) -> str:
-    """12.8 -> '00:12', 3725 -> '1:02:05': how YouTube and Spotify read a timestamp."""
-    hours, rest = divmod(int(max(0.0, seconds)), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def timestamps(chapters: list[Chapter], duration: float) -> str:
     """'00:00 Introduction' and one line per chapter, or "" when apps would not take them as chapters."""
     ends = [c.start for c in chapters[1:]] + [duration]
     usable = (len(chapters) >= TIMESTAMPS_MIN_CHAPTERS and chapters[0].start == 0
               and all(end - c.start >= TIMESTAMPS_MIN_SECONDS for c, end in zip(chapters, ends, strict=True)))
-    return "\n".join(f"{_clock(c.start)} {plain_text(c.title)}" for c in chapters) if usable else ""
+    return "\n".join(f"{short_clock(c.start, pad_minutes=True)} {plain_text(c.title)}" for c in chapters) if usable else ""
 
 
 def description(episode: PublishedEpisode) -> str:

@@ -19,6 +19,7 @@ from sofacast.feed.podcast_index import Person, TranscriptLink
 from sofacast.feed.settings import FeedSettings, PersonLinks
 from sofacast.feed.soundbite import Soundbite, chunks_from_stored, pick_soundbite
 from sofacast.formats import RENDERERS
+from sofacast.formats.chapters_json import chapter, chapters_json
 from sofacast.media import ffmpeg
 from sofacast.records import Episode, Guest, Show, Transcript
 from sofacast.sanitize import plain_text, safe_url
@@ -71,11 +72,11 @@ def audio_for_feed(context: EpisodeContext, episode: Episode, tags: EpisodeTags,
 
 
 def chapters_document(chapters: list[ChapterMark]) -> dict[str, Any]:
-    return {"version": "1.2.0", "chapters": [{"startTime": round(c.start, 3), "title": c.title} for c in chapters]}
+    return chapters_json(chapter(c.start, c.title) for c in chapters)
 
 
 def _as_stored(chapters: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    return [{"startTime": round(float(c["startTime"]), 3), "title": c["title"]} for c in chapters or []]
+    return [chapter(c["startTime"], c["title"]) for c in chapters or []]
 
 
 def published_files(context: EpisodeContext, episode: Episode, offset: float, chapters: list[ChapterMark],

@@ -11,9 +11,12 @@ def clock(seconds: float, decimal_marker: str = ".", always_hours: bool = True) 
     return f"{head}{minutes:02d}:{secs:02d}{decimal_marker}{millis:03d}"
 
 
-def short_clock(seconds: float) -> str:
-    """12.5 -> '0:12', 3725 -> '1:02:05': for show notes and search results."""
+def short_clock(seconds: float, pad_minutes: bool = False) -> str:
+    """12.5 -> '0:12', 3725 -> '1:02:05': for show notes and search results. With `pad_minutes`, '00:12', the
+    form YouTube and Spotify read as a chapter timestamp in a description."""
     total = int(max(0.0, seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}" if pad_minutes else f"{minutes}:{secs:02d}"

@@ -26,10 +26,11 @@ from typing import Any
 
 from sofacast import atomic, faults
 from sofacast.errors import MediaError, SofacastError, SourceError
+from sofacast.feed.build import published_at
 from sofacast.feed.guids import GuidLedger
 from sofacast.media import ffmpeg
 from sofacast.pull import ytdlp
-from sofacast.pull.facts import SourceFacts, merged
+from sofacast.pull.facts import SourceFacts, iso_from_timestamp, merged
 from sofacast.pull.publisher import PublisherFiles, publisher_files
 from sofacast.pull.sources import list_source
 from sofacast.questions import questions_from_description
@@ -160,10 +161,9 @@ def _published_slugs(workspace: Workspace) -> list[str]:
 
 def _moment(text: str | None) -> datetime | None:
     try:
-        value = datetime.fromisoformat((text or "").strip().replace("Z", "+00:00"))
+        return published_at(text or "")
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def pull(workspace: Workspace, source: str, options: PullOptions,
@@ -228,8 +228,7 @@ def _file_date(path: Path) -> tuple[str, str]:
     tagged = ffmpeg.recorded_date(path)
     if tagged is not None:
         return tagged[0], f"the file's {tagged[1]}"
-    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat(timespec="seconds")
-    return modified, "the file's modification time, as it has no date tag"
+    return iso_from_timestamp(path.stat().st_mtime), "the file's modification time, as it has no date tag"
 
 
 def _portable_path(workspace: Workspace, path: Path) -> str:

@@ -7,6 +7,8 @@ plain (HTML already turned into text once, on the way in); URLs are checked http
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import Any
 
 from sofacast.records import Guest
 
@@ -54,3 +56,11 @@ def merged(better: SourceFacts, fallback: SourceFacts) -> SourceFacts:
         taken["published_from"] = fallback.published_from
     return replace(better, **taken)
 
+
+
+def iso_from_timestamp(timestamp: Any) -> str:
+    """A Unix timestamp (as feeds, yt-dlp and file systems give them) as an ISO 8601 UTC time; "" for none or nonsense."""
+    try:
+        return datetime.fromtimestamp(float(timestamp), tz=UTC).isoformat(timespec="seconds") if timestamp else ""
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""

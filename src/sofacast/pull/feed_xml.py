@@ -17,14 +17,13 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import podcastparser
 
 from sofacast.errors import SourceError
-from sofacast.pull.facts import ChapterRef, SourceFacts, TranscriptRef
+from sofacast.pull.facts import ChapterRef, SourceFacts, TranscriptRef, iso_from_timestamp
 from sofacast.records import EPISODE_TYPES, Guest
 from sofacast.sanitize import html_to_text, plain_text, safe_url, title_text
 from sofacast.schema import parse_clock
@@ -169,11 +168,11 @@ def _item(episode: dict[str, Any]) -> FeedItem | None:
     facts = SourceFacts(
         title=title_text(episode.get("title")),
         description=html_to_text(notes),
-        published=_published(episode.get("published")),
+        published=iso_from_timestamp(episode.get("published")),
         published_from="the feed's pubDate" if episode.get("published") else "",
         number=_whole(episode.get("number")),
         season=_whole(episode.get("season")),
-        episode_type=str(episode.get("type") or "").lower() if str(episode.get("type") or "").lower() in EPISODE_TYPES else "",
+        episode_type=kind if (kind := str(episode.get("type") or "").lower()) in EPISODE_TYPES else "",
         duration=float(episode["total_time"]) if 0 < (episode.get("total_time") or 0) < 1e7 else None,
         thumbnail=safe_url(episode.get("episode_art_url")) or "",
         guests=tuple(_person(p) for p in people if p.get("role") == "guest" and plain_text(p.get("name"))),
@@ -206,15 +205,6 @@ def _chapters(found: list[dict[str, Any]]) -> list[ChapterRef]:
         if isinstance(start, (int, float)) and 0 <= start < 1e7 and title:
             chapters.append(ChapterRef(float(start), title))
     return sorted(chapters, key=lambda c: c.start)
-
-
-def _published(timestamp: Any) -> str:
-    try:
-        if timestamp:
-            return datetime.fromtimestamp(float(timestamp), tz=UTC).isoformat(timespec="seconds")
-    except (TypeError, ValueError, OverflowError, OSError):
-        pass
-    return ""
 
 
 def _whole(value: Any) -> int | None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sofacast import atomic
 from sofacast.errors import SourceError
+from sofacast.formats.chapters_json import chapter, chapters_json
 from sofacast.pull import ytdlp
 from sofacast.pull.facts import SourceFacts, TranscriptRef
 from sofacast.workspace import PUBLISHER_CHAPTERS_FILE as CHAPTERS_FILE
@@ -58,11 +60,11 @@ def _best_transcript(refs: tuple[TranscriptRef, ...]) -> TranscriptRef | None:
 def _chapters(facts: SourceFacts) -> bytes | None:
     if facts.chapters_url:
         body = _download(facts.chapters_url, "chapters")
-        if body is not None and _looks_like(".json", body) and isinstance(json.loads(body).get("chapters"), list):
+        document = _json_object(body) if body is not None else None
+        if document is not None and isinstance(document.get("chapters"), list):
             return body
     if facts.chapters:  # psc:chapters, inline in the feed: kept in the JSON chapters format
-        document = {"version": "1.2.0", "chapters": [{"startTime": c.start, "title": c.title} for c in facts.chapters]}
-        return atomic.dump_json(document).encode()
+        return atomic.dump_json(chapters_json(chapter(c.start, c.title) for c in facts.chapters)).encode()
     return None
 
 
@@ -78,17 +80,22 @@ def _download(url: str, what: str) -> bytes | None:
     return fetched.body
 
 
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _looks_like(suffix: str, body: bytes) -> bool:
     """A cheap check of the format a link claims, so an error page is not kept as a transcript."""
+    if suffix == ".json":
+        return _json_object(body) is not None
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         return False
-    if suffix == ".json":
-        try:
-            return isinstance(json.loads(text), dict)
-        except (json.JSONDecodeError, RecursionError):
-            return False
     if suffix == ".vtt":
         return text.lstrip().startswith("WEBVTT")
     return "-->" in text

@@ -6,13 +6,13 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sofacast.errors import SourceError
 from sofacast.media.ffmpeg import ffmpeg_exe
-from sofacast.pull.facts import SourceFacts
+from sofacast.pull.facts import SourceFacts, iso_from_timestamp
 from sofacast.sanitize import html_to_text, safe_url, title_text
 
 # (bytes done, bytes expected or None)
@@ -142,15 +142,11 @@ def facts(info: dict[str, Any]) -> SourceFacts:
 
 
 def _published(info: dict[str, Any]) -> tuple[str, str]:
-    try:
-        if info.get("timestamp"):
-            moment = datetime.fromtimestamp(float(info["timestamp"]), tz=UTC)
-            # yt-dlp's generic extractors date a media link or a page by the server's Last-Modified header.
-            generic = info.get("extractor_key") in ("Generic", "HTML5MediaEmbed")
-            origin = "the server's Last-Modified date" if generic else "the site's timestamp"
-            return moment.isoformat(timespec="seconds"), origin
-    except (TypeError, ValueError, OverflowError, OSError):
-        pass
+    moment = iso_from_timestamp(info.get("timestamp"))
+    if moment:
+        # yt-dlp's generic extractors date a media link or a page by the server's Last-Modified header.
+        generic = info.get("extractor_key") in ("Generic", "HTML5MediaEmbed")
+        return moment, "the server's Last-Modified date" if generic else "the site's timestamp"
     for key in ("release_date", "upload_date"):
         value = str(info.get(key) or "")
         if len(value) == 8 and value.isdigit():

@@ -20,6 +20,9 @@ from sofacast.turns import group_turns
 
 # Bump when diarization changes enough that stored results should be redone.
 DIARIZATION_VERSION = 1
+# How speakers were found when a publisher's transcript names them itself: kept, never found again.
+PUBLISHER = "publisher"
+NAMED_BY_PUBLISHER = "the publisher's transcript"
 
 
 def expected_speakers(show: Show, episode: Episode) -> int | None:
@@ -32,8 +35,8 @@ def diarization_inputs(show: Show, episode: Episode) -> DiarizationInputs:
 
 
 def needs_diarization(transcript: Transcript, show: Show, episode: Episode) -> bool:
-    if transcript.diarization.method == "channels":
-        return False  # found while transcribing each channel; redone only with the text
+    if transcript.diarization.method in ("channels", PUBLISHER):
+        return False  # found while transcribing each channel, or named by the publisher; redone only with the text
     return transcript.diarization.inputs != diarization_inputs(show, episode)
 
 
@@ -69,13 +72,18 @@ def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprint
     """Name every label (automatic naming, then the episode's overrides) and teach the hosts' voices."""
     labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
     prints = {label: np.asarray(v, np.float32) for label, v in transcript.diarization.voiceprints.items()}
-    naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), show.hosts,
-                           [guest.name for guest in episode.guests], episode.questions, prints,
-                           voiceprints.known(excluding=episode.slug))
+    if transcript.diarization.method == PUBLISHER:
+        names = dict(transcript.diarization.names)
+        reasons = dict.fromkeys(names, NAMED_BY_PUBLISHER)
+    else:
+        naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), show.hosts,
+                               [guest.name for guest in episode.guests], episode.questions, prints,
+                               voiceprints.known(excluding=episode.slug))
+        names, reasons = naming.names, naming.reasons
     override = speakers_override(episode)
-    transcript.speakers = {label: override.get(label, naming.names.get(label, label)) for label in labels}
-    transcript.diarization.names = naming.names
-    transcript.diarization.named_by = {**naming.reasons, **{label: "episode.toml" for label in override if label in labels}}
+    transcript.speakers = {label: override.get(label, names.get(label, label)) for label in labels}
+    transcript.diarization.names = names
+    transcript.diarization.named_by = {**reasons, **{label: "episode.toml" for label in override if label in labels}}
     for segment in transcript.segments:
         segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
     _learn_hosts(transcript, show, episode, voiceprints, prints)

@@ -113,10 +113,7 @@ class Transcriber:
             transcript = self._import(slug, audio, theirs, imported)
         else:
             transcript = self._transcribe(slug, audio, source, on_progress)
-        if transcript.diarization.method == publisher.ENGINE:
-            _name_publisher_voices(transcript, episode)
-        else:
-            self._label_speakers(transcript, show, episode, audio, on_progress)
+        self._label_speakers(transcript, show, episode, audio, on_progress)
         unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
         if unchanged and not force and self._renderings_exist(slug):
             return TranscribeResult(slug, up_to_date=True, transcript=transcript)
@@ -169,8 +166,8 @@ class Transcriber:
             for segment in segments:
                 segment.label = labels.get(segment.speaker) if segment.speaker else None
             transcript.diarization = DiarizationRecord(
-                method=publisher.ENGINE, names={label: name for name, label in labels.items()},
-                named_by=dict.fromkeys(labels.values(), "the publisher's transcript"))
+                method=labelling.PUBLISHER, names={label: name for name, label in labels.items()},
+                named_by=dict.fromkeys(labels.values(), labelling.NAMED_BY_PUBLISHER))
         return transcript
 
     def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:
@@ -200,18 +197,6 @@ class Transcriber:
 
     def _renderings_exist(self, slug: str) -> bool:
         return all(self.workspace.transcript_path(slug, suffix).is_file() for suffix in RENDERERS)
-
-
-def _name_publisher_voices(transcript: Transcript, episode: Episode) -> None:
-    """The publisher's names, with the episode's [speakers] table winning as it does for found voices."""
-    override = labelling.speakers_override(episode)
-    names = {**transcript.diarization.names, **override}
-    labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
-    transcript.speakers = {label: names.get(label, label) for label in labels}
-    transcript.diarization.named_by = {**dict.fromkeys(transcript.diarization.names, "the publisher's transcript"),
-                                       **{label: "episode.toml" for label in override if label in labels}}
-    for segment in transcript.segments:
-        segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
 
 
 def write_transcript(workspace: Workspace, transcript: Transcript) -> list[Path]:
