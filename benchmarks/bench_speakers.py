@@ -1,11 +1,13 @@
 """Speaker and chunk benchmark: diarization error rate (DER, collar 0.25 s) and Q&A chunk accuracy.
 
 DER is measured on synthesized interviews (two and three voices) and on conversations built from
-the real recordings in tests/data, clean and through a telephone channel. Three systems run on
+the real recordings in tests/data, clean and through a telephone channel. Four systems run on
 the same audio: sofacast told the speaker count (hosts + guests, as `transcribe` does), sofacast
-finding the count alone, and a naive baseline that switches speaker at every pause over 0.5 s.
+finding the count alone, sofacast told one fewer (someone speaks whom nobody listed), and a naive
+baseline that switches speaker at every pause over 0.5 s.
 Chunk accuracy runs the whole `transcribe` + `chunk` pipeline on recordings whose scripts mark
-which show-notes question each host turn asks.
+which show-notes question each host turn asks (and where an intro and an outro are). The name error
+rate comes from bench_names.py.
 
 Usage: python benchmarks/bench_speakers.py
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bench_names import name_rows, print_name_table  # noqa: E402
 from benchmarks.bench_transcribe import machine  # noqa: E402
 from sofacast.media import ffmpeg  # noqa: E402
 from sofacast.media.vad import speech_spans  # noqa: E402
@@ -35,6 +38,8 @@ SYNTHETIC = {
     "interview-4min (2 voices)": ROOT / "benchmarks/data/interview-4min",
     "capacity-building (3 voices)": ROOT / "samples/recordings/capacity-building",
     "the-attribution-problem (2 voices)": ROOT / "samples/recordings/the-attribution-problem",
+    "norms-in-cyberspace (2 voices)": ROOT / "samples/recordings/norms-in-cyberspace",
+    "city-signals (3 voices)": ROOT / "tests/data/interviews/city-signals",
 }
 REAL = {
     "real voices, 2 speakers, clean": (real_voices.TWO_SPEAKERS, False),
@@ -48,7 +53,10 @@ CHUNKED = {
     "the-attribution-problem": (ROOT / "samples/recordings/the-attribution-problem",
                                 ROOT / "samples/scripts/the-attribution-problem.toml"),
     "norms-in-cyberspace": (ROOT / "samples/recordings/norms-in-cyberspace", ROOT / "samples/scripts/norms-in-cyberspace.toml"),
+    **{path.stem: (path.with_suffix(""), path) for path in sorted((ROOT / "tests/data/interviews").glob("*.toml"))},
 }
+# An intro or outro is right when it exists exactly when the script has one and its edge is this close.
+EDGE_SECONDS = 1.0
 
 
 def alternate_at_pauses(audio) -> list[SpeakerTurn]:
@@ -73,6 +81,8 @@ def der_rows(only: list[Path] | None = None) -> list[tuple[str, dict[str, tuple[
         systems = {
             "sofacast, count given": lambda audio=audio, count=count: diarize_voices(audio, expected=count).turns,
             "sofacast, count found": lambda audio=audio: diarize_voices(audio, expected=None).turns,
+            # Someone speaks whom neither sofacast.toml nor episode.toml lists (a co-host, a caller).
+            "sofacast, one speaker unlisted": lambda audio=audio, count=count: diarize_voices(audio, expected=count - 1).turns,
             "baseline: alternate at pauses": lambda audio=audio: alternate_at_pauses(audio),
         }
         results = {}
@@ -85,7 +95,7 @@ def der_rows(only: list[Path] | None = None) -> list[tuple[str, dict[str, tuple[
     return rows
 
 
-def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
+def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float | str]:
     """Run pull + transcribe + chunk in a scratch workspace; compare with the script's marked questions."""
     from typer.testing import CliRunner
 
@@ -112,7 +122,7 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
     expected = {}
     for turn, following in itertools.pairwise(reference):
         if turn.get("question"):
-            expected[turn["question"]] = (turn["start"], host, following["speaker"])
+            expected[turn["question"]] = (turn.get("question_start", turn["start"]), host, following["speaker"])
     found = {c["question_index"]: c for c in chunks if c["question_index"]}
     hits = [i for i in expected if i in found]
     errors = [abs(found[i]["start"] - expected[i][0]) for i in hits]
@@ -123,7 +133,20 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float]:
         "asker right": sum(found[i]["asked_by"] == expected[i][1] for i in hits),
         "answerer right": sum(expected[i][2] == found[i]["speaker"] or expected[i][2] in (found[i]["speaker"] or [])
                               for i in hits),
+        **intro_and_outro(reference, chunks, min(start for start, _, _ in expected.values())),
     }
+
+
+def intro_and_outro(reference: list[dict], chunks: list[dict], first_question: float) -> dict[str, str]:
+    """Whether the intro and outro chunks are there exactly when the script has them, with their edges right."""
+    intro = next((c for c in chunks if c["id"].endswith("-intro")), None)
+    outro = next((c for c in chunks if c["id"].endswith("-outro")), None)
+    last = reference[-1]
+    closing = last["speaker"] == reference[0]["speaker"] and not last.get("question")
+    intro_right = (intro is not None and abs(intro["end"] - first_question) <= EDGE_SECONDS
+                   if first_question > reference[0]["start"] + EDGE_SECONDS else intro is None)
+    outro_right = (outro is not None and abs(outro["start"] - last["start"]) <= EDGE_SECONDS) if closing else outro is None
+    return {"intro right": "yes" if intro_right else "no", "outro right": "yes" if outro_right else "no"}
 
 
 def _notes_questions(script: dict) -> list[str]:
@@ -155,6 +178,8 @@ def main() -> None:
     print_der_table(der_rows())
     print("\nQ&A chunks (pull + transcribe + chunk, bundled tiny.en)\n")
     print_chunk_table({name: chunk_accuracy(*paths) for name, paths in CHUNKED.items()})
+    print("\nName error rate (share of name mentions not written right) / word error rate, bundled tiny.en\n")
+    print_name_table(name_rows())
 
 
 if __name__ == "__main__":

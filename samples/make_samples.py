@@ -25,6 +25,7 @@ from sofacast.media import ffmpeg
 
 GAP_SECONDS = (0.7, 0.45, 0.9)  # pauses between turns, cycled so they are not all alike
 WORDS_PER_MINUTE = 165
+BREATH_SECONDS = 0.12  # between a welcome and a question said in one breath
 
 
 def speak(text: str, voice: str, words_per_minute: int = WORDS_PER_MINUTE) -> np.ndarray:
@@ -34,19 +35,33 @@ def speak(text: str, voice: str, words_per_minute: int = WORDS_PER_MINUTE) -> np
         return ffmpeg.decode(wav)
 
 
+def _turn_audio(turn: dict, script: dict) -> tuple[np.ndarray, float | None]:
+    """The turn spoken; a turn that welcomes and asks in one breath (`asks_from` = the words the question
+    starts with) is spoken in two parts with a breath between, so where the question starts is known."""
+    voice, pace = script["voices"][turn["speaker"]], script.get("words_per_minute", WORDS_PER_MINUTE)
+    cut = turn["text"].find(turn["asks_from"]) if "asks_from" in turn else -1
+    parts = [turn["text"][:cut], turn["text"][cut:]] if cut > 0 else [turn["text"]]
+    spoken = [speak(part, voice, pace) for part in parts]
+    breath = np.zeros(int(BREATH_SECONDS * ffmpeg.SAMPLE_RATE), np.float32)
+    audio = np.concatenate([spoken[0], breath, spoken[1]]) if len(spoken) == 2 else spoken[0]
+    offset = (len(spoken[0]) + len(breath)) / ffmpeg.SAMPLE_RATE if len(spoken) == 2 else None
+    return audio / max(1e-6, float(np.abs(audio).max())) * 0.7, offset
+
+
 def synthesize(script: dict, out_stem: Path) -> None:
     pieces: list[np.ndarray] = []
     turns = []
     cursor = 0.5
     pieces.append(np.zeros(int(0.5 * ffmpeg.SAMPLE_RATE), np.float32))
     for index, turn in enumerate(script["turns"]):
-        audio = speak(turn["text"], script["voices"][turn["speaker"]], script.get("words_per_minute", WORDS_PER_MINUTE))
-        audio = audio / max(1e-6, float(np.abs(audio).max())) * 0.7
+        audio, asking_offset = _turn_audio(turn, script)
         start = cursor
         cursor += len(audio) / ffmpeg.SAMPLE_RATE
         turns.append({"speaker": turn["speaker"], "start": round(start, 3), "end": round(cursor, 3), "text": turn["text"]})
         if "question" in turn:  # which show-notes question the turn asks (0: one the notes do not list)
             turns[-1]["question"] = turn["question"]
+        if asking_offset is not None:  # where, inside the turn, the question starts
+            turns[-1]["question_start"] = round(start + asking_offset, 3)
         gap = GAP_SECONDS[index % len(GAP_SECONDS)]
         pieces += [audio, np.zeros(int(gap * ffmpeg.SAMPLE_RATE), np.float32)]
         cursor += gap

@@ -40,14 +40,14 @@ def test_cues_never_exceed_the_limit_and_keep_word_times():
 
 def test_vtt_has_voice_tags_and_escapes_markup():
     vtt = render_vtt(_transcript())
-    assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v Elena Marsh>Why do states agree?")
+    assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.200\n<v Elena Marsh>Why do states agree?")
     assert "<v Tomas Okafor>Because nobody" in vtt
     assert "Less &lt;than&gt; &amp; more." in vtt
 
 
 def test_srt_numbers_cues_and_prefixes_speakers():
     srt = render_srt(_transcript())
-    assert srt.startswith("1\n00:00:00,000 --> 00:00:02,500\nElena Marsh: Why do states agree?\n\n2\n")
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:01,200\nElena Marsh: Why do states agree?\n\n2\n")
     # SubRip has no escaping and players read tags in it, so anything tag-like is left out (VTT escapes it instead).
     assert "\nLess & more." in srt and "<than>" not in srt
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -407,6 +408,125 @@ def validate(
     episodes = console.plural(report.episodes, "episode")
     say(quiet, f"{report.path}: valid ({episodes})" if report.written
         else f"{report.path}: not written yet; the feed 'sofacast feed' would write is valid ({episodes})")
+
+
+voices_app = typer.Typer(help="List, rename, merge and forget remembered voices (voiceprints.json).",
+                         invoke_without_command=True, no_args_is_help=False, cls=PlainHelpGroup)
+app.add_typer(voices_app, name="voices")
+voices_command = functools.partial(voices_app.command, cls=PlainHelpCommand)
+NEXT_TRANSCRIBE = ("Transcripts pick it up on the next 'sofacast transcribe --all'; 'sofacast chunk --all' and "
+                   "'sofacast feed' then carry it into the chunks and the feed")
+
+
+def voices_workspace(ctx: typer.Context, workspace: Path | None) -> Workspace:
+    """The workspace given to the subcommand, else to `sofacast voices -w DIR`, else the default."""
+    return Workspace.open(workspace or (ctx.parent.params.get("workspace") if ctx.parent else None))
+
+
+def change_voices(ctx: typer.Context, workspace: Path | None, command: str, no_wait: bool,
+                  change: Callable[[Workspace], Any]) -> Any:
+    """Run one change of the voice book under the workspace lock."""
+    ws = voices_workspace(ctx, workspace)
+    with writing(ws, command, no_wait):
+        return change(ws)
+
+
+@voices_app.callback()
+@reports_errors
+def voices(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON list of voices.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """The show's remembered voices: hosts and guests, by name, each learned from the episodes that name them for sure."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sofacast.speakers.voice_book import voices as remembered
+
+    found = remembered(Workspace.open(workspace))
+    if as_json:
+        typer.echo(json.dumps([voice.as_dict() for voice in found], ensure_ascii=False, indent=1))
+    elif found:
+        console.out.print(voices_table(found))
+    else:
+        typer.echo("No voices remembered yet: a voice is learned when an episode names its speaker for sure "
+                   "(by voice, as the asking host, as its only guest, or in its [speakers] table)")
+
+
+def voices_table(found: list[Any]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table()
+    for column in ("voice", "episodes", "speech", "newest episodes"):
+        table.add_column(column, justify="right" if column in ("episodes", "speech") else "left")
+    for voice in found:
+        name = voice.name + (f" (was {', '.join(voice.former_names)})" if voice.former_names else "")
+        newest = ", ".join(voice.episodes[:3]) + (", …" if len(voice.episodes) > 3 else "")
+        table.add_row(Text(console.terminal_text(name)), str(len(voice.episodes)), f"{voice.seconds / 60:.1f} min",
+                      Text(console.terminal_text(newest)))
+    return table
+
+
+@voices_command("rename")
+@reports_errors
+def voices_rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The name the voice is remembered by.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The person's name from now on.")],
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
+) -> None:
+    """Call a remembered person by another name; episodes that list the old name find the voice under the new one."""
+    from sofacast.speakers.voice_book import rename_voice
+
+    change = change_voices(ctx, workspace, "voices rename", no_wait, lambda ws: rename_voice(ws, old, new))
+    say(quiet, f"Renamed {change.before} to {change.name} ({console.plural(len(change.episodes), 'episode')}). {NEXT_TRANSCRIBE}")
+    say_still_written(quiet, change)
+
+
+@voices_command("merge")
+@reports_errors
+def voices_merge(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="A name heard for the same person; it goes away.")],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="The name that stays.")],
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
+) -> None:
+    """One person remembered under two names: FROM's episodes join INTO's (an episode both learned from counts once)."""
+    from sofacast.speakers.voice_book import merge_voices
+
+    change = change_voices(ctx, workspace, "voices merge", no_wait, lambda ws: merge_voices(ws, source, into))
+    say(quiet, f"Merged {change.before} into {change.name} (now {console.plural(len(change.episodes), 'episode')}). "
+               f"{NEXT_TRANSCRIBE}")
+    say_still_written(quiet, change)
+
+
+@voices_command("forget")
+@reports_errors
+def voices_forget(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The name the voice is remembered by.")],
+    episode: Annotated[str | None, typer.Option(metavar="SLUG", help="Forget only what this episode taught.")] = None,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
+) -> None:
+    """Forget a remembered voice, or what one episode taught about it."""
+    from sofacast.speakers.voice_book import forget_voice
+
+    change = change_voices(ctx, workspace, "voices forget", no_wait, lambda ws: forget_voice(ws, name, episode))
+    say(quiet, f"Forgot {change.name}'s voice from {', '.join(change.episodes)}. {NEXT_TRANSCRIBE}. That run learns it "
+               f"again from any episode that still names {change.name} for sure (its [speakers] table, its only guest)")
+
+
+def say_still_written(quiet: bool, change: Any) -> None:
+    for path, names in change.still_written.items():
+        say(quiet, f"{path} still writes {' and '.join(names)}: the feed and the site show the name written there, "
+                   f"so change it to {change.name} there too")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from sofacast.sanitize import plain_text
+from sofacast.sentences import split_text
 from sofacast.text import content_words, words
 from sofacast.turns import Turn
 
@@ -37,6 +38,8 @@ def questions_from_description(description: str) -> list[str]:
 
 
 # --- does a turn ask? ------------------------------------------------------------------------------
+# Judged sentence by sentence: a turn that welcomes, introduces a guest and then asks holds both an
+# opening and a question, and only the question starts a chunk.
 
 # A clause that opens with one of these asks something ("Henrik, what does ... mean?").
 _INTERROGATIVES = frozenset(
@@ -47,26 +50,102 @@ _REQUESTS = ("tell us", "tell me", "walk us through", "talk us through", "talk a
              "describe", "give us", "help us understand", "say more", "i'd like to ask", "i want to ask",
              "let me ask", "my question", "i wonder", "what about", "how about", "your view", "your take")
 _MIN_QUESTION_WORDS = 4
+# A clause this short before an interrogative is someone being addressed ("Henrik, what ..."), not a
+# sentence the interrogative depends on ("My guest is Ben Stone, who grows ...": a relative clause).
+_MAX_VOCATIVE_WORDS = 3
+
+# What hosts say to open and close a conversation rather than to ask: welcoming, introducing the
+# guests, thanking. Such a sentence is not a question even when it names a guest and what they do.
+_CEREMONY = re.compile(
+    r"\b(?:welcome|welcoming|thank(?:s| you)|goodbye|bye|until next time|see you next|that's all|that is all"
+    r"|my guests?(?: today| this week)? (?:is|are)|our guests?(?: today| this week)? (?:is|are)|joining (?:me|us)"
+    r"|joined by|with me (?:today|here|now|is|are)|i'm here with|i am here with|here with me|please welcome"
+    r"|let me introduce|i'd like to introduce|introduc(?:e|ing)|today (?:i|we) (?:have|talk|are talking|speak)"
+    r"|on the (?:show|sofa|podcast) today|is with us|are with us)\b")
+# Questions put to be polite, not to be answered at length.
+_PLEASANTRIES = re.compile(
+    r"\b(?:how are you(?: doing| today)?|how's it going|how is it going|are you ready|shall we (?:begin|start|get started)"
+    r"|can you hear me|good to have you|nice to have you|great to have you|glad to have you)\b")
 
 
-def sentences(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"(?<=[.?!])\s+", text.strip()) if part.strip()]
+def is_ceremony(sentence: str) -> bool:
+    """A sentence that welcomes, introduces, thanks or is small talk: the opening or closing of a show."""
+    lowered = sentence.lower().replace("’", "'")
+    return bool(_CEREMONY.search(lowered) or _PLEASANTRIES.search(lowered))
+
+
+def _normal(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def asking_start(sentence: str) -> int | None:
+    """Where one sentence starts to ask, as the index of its first word (split at spaces), or None if it
+    does not ask. A sentence that opens a show and asks in one breath ("Welcome to the sofa, today we talk
+    with Priya, Priya, why is ...?") asks from the clause after the opening."""
+    lowered = _normal(sentence)
+    if len(words(sentence)) < _MIN_QUESTION_WORDS or _PLEASANTRIES.search(lowered):
+        return None
+    if not _CEREMONY.search(lowered):
+        return 0 if _asks_plainly(lowered) else None
+    return _asking_after_ceremony(sentence)
+
+
+def asks_sentence(sentence: str) -> bool:
+    """True for one sentence that asks: a question mark, an interrogative clause, or a request to explain."""
+    return asking_start(sentence) is not None
+
+
+def _asks_plainly(lowered: str) -> bool:
+    if lowered.rstrip(" \"')").endswith("?") or any(request in lowered for request in _REQUESTS):
+        return True
+    clauses = [words(clause) for clause in re.split(r"[,;:]\s*", lowered)]
+    for position, clause in enumerate(clauses):
+        if position and len(clauses[position - 1]) > _MAX_VOCATIVE_WORDS:
+            break
+        first = clause[:2]
+        if first and (first[0] in _INTERROGATIVES or (first[0] in ("and", "so", "but", "now") and first[1:2]
+                                                     and first[1] in _INTERROGATIVES)):
+            return True
+    return False
+
+
+def _clauses(sentence: str) -> list[tuple[int, list[str]]]:
+    """(index of the clause's first word, its words split at spaces), clauses ending at , ; : or a dash."""
+    clauses: list[tuple[int, list[str]]] = []
+    for index, token in enumerate(sentence.split()):
+        if not clauses or clauses[-1][1][-1].endswith((",", ";", ":", "—", "–")) or token in ("—", "–"):
+            clauses.append((index, []))
+        clauses[-1][1].append(token)
+    return clauses
+
+
+def _asking_after_ceremony(sentence: str) -> int | None:
+    """After the sentence's last clause that welcomes or introduces: the clause that asks (the last one opening
+    with an interrogative when the sentence ends in "?", else the first request), with the name it addresses.
+    A relative clause about a guest ("Ben Stone, who grows tomatoes.") asks nothing: it ends in no "?"."""
+    clauses = _clauses(sentence)
+    texts = [_normal(" ".join(tokens)) for _, tokens in clauses]
+    last_opening = max(i for i, text in enumerate(texts) if _CEREMONY.search(text) or i == 0)
+    after = range(last_opening + 1, len(clauses))
+    if _normal(sentence).rstrip(" \"')").endswith("?"):
+        found = [i for i in after if words(texts[i])[:1] and words(texts[i])[0] in _INTERROGATIVES]
+        position = found[-1] if found else None
+    else:
+        position = next((i for i in after if texts[i].startswith(_REQUESTS)), None)
+    if position is None:
+        return None
+    addressed = position - 1 > last_opening and len(words(texts[position - 1])) <= _MAX_VOCATIVE_WORDS
+    return clauses[position - 1 if addressed else position][0]
 
 
 def asks(text: str) -> bool:
-    """True for a turn that asks: a question mark, an interrogative clause, or a request to explain."""
-    if len(words(text)) < _MIN_QUESTION_WORDS:
-        return False
-    for sentence in sentences(text):
-        lowered = sentence.lower()
-        if lowered.endswith("?") or any(request in lowered for request in _REQUESTS):
-            return True
-        for clause in re.split(r"[,;:]\s*", lowered):
-            first = words(clause)[:2]
-            if first and (first[0] in _INTERROGATIVES or (first[0] in ("and", "so", "but", "now") and first[1:2]
-                                                         and first[1] in _INTERROGATIVES)):
-                return len(words(sentence)) >= _MIN_QUESTION_WORDS
-    return False
+    """True for a turn (or any text) with at least one sentence that asks."""
+    return any(asks_sentence(sentence) for sentence in split_text(text))
+
+
+def asking_part(sentences: Sequence[str]) -> int | None:
+    """Index of the first sentence that asks, or None when none does (an opening, a reaction, a farewell)."""
+    return next((index for index, sentence in enumerate(sentences) if asks_sentence(sentence)), None)
 
 
 def question_similarity(written: str, spoken: str) -> float:

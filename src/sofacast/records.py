@@ -12,6 +12,7 @@ class Word:
     end: float
     word: str
     probability: float = 1.0
+    heard: str | None = None  # what the engine wrote, when a known name was put in its place
 
 
 @dataclass
@@ -37,6 +38,9 @@ class TranscribeOptions:
     chunk_seconds: float = 60.0
     workers: int = 2
     threads_per_worker: int = 1
+    # The show's and episode's names are given to the engine (faster-whisper's hotwords), and a chunk
+    # it then drops speech from is decoded again without them.
+    name_hints: bool = True
 
 
 @dataclass(frozen=True)

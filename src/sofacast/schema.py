@@ -203,6 +203,7 @@ class GuestTable(_Table):
 class ChunkEdit(_Table):
     start: Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)] | Annotated[str, Field(max_length=20)]
     question: Annotated[int, Field(ge=1, le=1000)] | Text | None = None
+    kind: Literal["intro", "outro", "section"] | None = None  # a chunk without a question, said outright
 
     @field_validator("start")
     @classmethod
@@ -379,6 +380,7 @@ EPISODE_FORMS = {
     "chunks": 'a list of [[chunks]] tables with start = SECONDS (or "m:ss") and optionally question = N',
     "chunks.start": 'seconds or a clock time, e.g. start = 62.5 or start = "1:02.5"',
     "chunks.question": 'a notes question\'s number, its text, or "" for none',
+    "chunks.kind": '"intro", "outro" or "section" (a chunk with no question)',
     "draft": "true or false",
     "guid": "text without spaces or markup, e.g. guid = \"a9f3c2d1-…\"",
     "explicit": "true or false",

@@ -1,4 +1,4 @@
-"""Speaker turns of a labelled transcript: maximal runs of segments by one speaker."""
+"""Speaker turns of a labelled transcript: maximal runs of sentences (or segments) by one speaker."""
 
 from __future__ import annotations
 
@@ -11,27 +11,27 @@ from sofacast.records import Segment
 @dataclass
 class Turn:
     who: str | None
-    segments: list[Segment]
+    sentences: list[Segment]  # in time order; chunking builds turns from sentences, naming from segments
 
     @property
     def start(self) -> float:
-        return self.segments[0].start
+        return self.sentences[0].start
 
     @property
     def end(self) -> float:
-        return self.segments[-1].end
+        return self.sentences[-1].end
 
     @property
     def text(self) -> str:
-        return " ".join(segment.text.strip() for segment in self.segments).strip()
+        return " ".join(sentence.text.strip() for sentence in self.sentences).strip()
 
 
-def group_turns(segments: Sequence[Segment], key: Callable[[Segment], str | None] = lambda s: s.speaker) -> list[Turn]:
+def group_turns(parts: Sequence[Segment], key: Callable[[Segment], str | None] = lambda s: s.speaker) -> list[Turn]:
     turns: list[Turn] = []
-    for segment in segments:
-        who = key(segment)
+    for part in parts:
+        who = key(part)
         if turns and turns[-1].who == who:
-            turns[-1].segments.append(segment)
+            turns[-1].sentences.append(part)
         else:
-            turns.append(Turn(who, [segment]))
+            turns.append(Turn(who, [part]))
     return turns

@@ -140,3 +140,37 @@ def test_a_question_text_not_in_the_notes_becomes_the_asked_question() -> None:
 def test_an_empty_question_makes_a_section_even_where_a_question_was_detected(question: Any) -> None:
     [boundary] = edited_boundaries(episode([{"start": 62.0, "question": question}]), DETECTED)
     assert boundary == Boundary(62.0, "section")
+
+
+# --- intro and outro in edited chunks ---------------------------------------------------------------
+
+def test_edited_chunks_without_a_question_before_and_after_the_questions_are_the_intro_and_outro() -> None:
+    edits = [{"start": 0, "question": ""}, {"start": 60, "question": 1}, {"start": 200, "question": ""},
+             {"start": 300, "question": 2}, {"start": 500, "question": ""}]
+    kinds = [b.kind for b in edited_boundaries(episode(edits), [])]
+    assert kinds == ["intro", "question", "section", "question", "outro"]
+
+
+def test_a_kind_said_outright_wins_and_only_one_intro_and_one_outro_are_made() -> None:
+    edits = [{"start": 0}, {"start": 5}, {"start": 60, "question": 1}, {"start": 400, "kind": "outro"},
+             {"start": 500, "kind": "section"}]
+    assert [b.kind for b in edited_boundaries(episode(edits), DETECTED)] == ["intro", "section", "question", "outro", "section"]
+
+
+def test_a_chunk_cannot_be_both_a_question_and_an_intro() -> None:
+    with pytest.raises(WorkspaceError, match="both a question and kind"):
+        edited_boundaries(episode([{"start": 0, "question": 1, "kind": "intro"}]), DETECTED)
+
+
+def test_edited_intro_and_outro_keep_their_ids_and_the_introduction_chapter() -> None:
+    from sofacast.chunks.build import chunks_from_boundaries
+    from sofacast.chunks.chapters import chapters_document
+    from sofacast.records import Segment, TranscribeOptions, Transcript
+
+    segments = [Segment(i, 100.0 * i, 100.0 * i + 50, f"Sentence number {i}.", speaker="Elena") for i in range(6)]
+    transcript = Transcript("doubt", "en", 600.0, "faster-whisper", "tiny.en", TranscribeOptions(), segments)
+    edits = [{"start": 0, "question": ""}, {"start": 60, "question": 1}, {"start": 300, "question": 2},
+             {"start": 500, "question": ""}]
+    chunks = chunks_from_boundaries(transcript, episode(edits), edited_boundaries(episode(edits), []))
+    assert [c.id for c in chunks] == ["doubt-intro", "doubt-q1", "doubt-q2", "doubt-outro"]
+    assert [c["title"] for c in chapters_document(chunks)["chapters"]] == ["Introduction", NOTES[0], NOTES[1]]

@@ -1,8 +1,9 @@
-"""Remembered host voices (sofacast.speakers.voiceprints.Voiceprints).
+"""The voice book (sofacast.speakers.voiceprints.Voiceprints): hosts' and guests' remembered voices.
 
 learn/forget/known(excluding=...), the speech-weighted mean over episodes, the cap on episodes kept,
-saving and loading voiceprints.json in tmp_path, and a damaged file: read as "no remembered voices"
-and kept aside in .sofacast/damaged/ before a new one replaces it.
+saving and loading voiceprints.json in tmp_path; a damaged file: an unreadable one is read as "no
+remembered voices", a damaged person or episode costs only itself, and the file is kept aside in
+.sofacast/damaged/ before a new one replaces it; rename, merge and forget as `sofacast voices` uses them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sofacast.speakers.voiceprints import EMBEDDING_SIZE, FILE_NAME, MAX_EPISODES, Voiceprints
+from sofacast.records import DiarizationRecord, Episode, Guest, Segment, Show, TranscribeOptions, Transcript
+from sofacast.speakers.labelling import apply_names
+from sofacast.speakers.voiceprints import EMBEDDING_SIZE, FILE_NAME, MAX_EPISODES, VoiceBookError, Voiceprints
 
 BASIS = np.eye(EMBEDDING_SIZE, dtype=np.float32)
 
@@ -120,16 +123,18 @@ def test_saving_unchanged_voiceprints_leaves_the_file_alone(tmp_path: Path) -> N
     assert (tmp_path / FILE_NAME).stat().st_mtime_ns == before
 
 
+GOOD = {"seconds": 30.0, "embedding": [0.0] * (EMBEDDING_SIZE - 1) + [1.0]}
+
+
 @pytest.mark.parametrize("content", [
-    b'{"people": {"Elena": {"episodes": {"ep1": {"seconds": 30, "embedding": [1, 2]}}}}}',  # not 256 numbers
-    b'{"people": {"Elena": {"episodes": {"ep1": {"seconds": -4, "embedding": [0.0]}}}}}',
-    b'{"people": {"Elena": {"episodes": {"ep1": {"seconds": NaN, "embedding": []}}}}}',
-    b'{"people": {"Elena": {"episodes": [1, 2]}}}',
+    b'{"people": {"Elena": {"episodes": {"ep1": {"seconds": NaN, "embedding": []}}}}}',  # NaN: not JSON at all
     b'{"people": ',
     b"\xff\xfe not text",
+    b'["Elena"]',
+    b'{"people": ["Elena"]}',
 ])
-def test_a_damaged_file_is_read_as_no_voices_and_kept_aside_when_replaced(tmp_path: Path, content: bytes,
-                                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_an_unreadable_file_is_read_as_no_voices_and_kept_aside_when_replaced(tmp_path: Path, content: bytes,
+                                                                            caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / FILE_NAME).write_bytes(content)
     with caplog.at_level(logging.WARNING, logger="sofacast.speakers.voiceprints"):
         prints = Voiceprints.load(tmp_path)
@@ -142,13 +147,51 @@ def test_a_damaged_file_is_read_as_no_voices_and_kept_aside_when_replaced(tmp_pa
     assert list(Voiceprints.load(tmp_path).people) == ["Elena"] and not prints.damaged
 
 
-def test_a_good_entry_beside_a_damaged_one_is_not_kept(tmp_path: Path) -> None:
-    # The module reads the file whole: one bad contribution makes it damaged (kept aside, learned again).
-    good = {"seconds": 30, "embedding": [0.0] * (EMBEDDING_SIZE - 1) + [1.0]}
-    data = {"people": {"Elena": {"episodes": {"ep1": good}}, "Marc": {"episodes": {"ep2": {"seconds": 0, "embedding": []}}}}}
+@pytest.mark.parametrize(("marc", "what"), [
+    ({"episodes": {"ep2": {"seconds": 30, "embedding": [1, 2]}}}, "Marc in ep2"),  # not 256 numbers
+    ({"episodes": {"ep2": {"seconds": -4, "embedding": [0.0]}}}, "Marc in ep2"),
+    ({"episodes": {"ep2": {"seconds": 0, "embedding": []}}}, "Marc in ep2"),
+    ({"episodes": {"ep2": "loud"}}, "Marc in ep2"),
+    ({"episodes": [1, 2]}, "Marc ("),
+    ("Marc", "Marc ("),
+])
+def test_a_damaged_person_is_dropped_the_readable_ones_are_kept(tmp_path: Path, marc: object, what: str,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    content = json.dumps({"people": {"Elena": {"episodes": {"ep1": GOOD}}, "Marc": marc}})
+    (tmp_path / FILE_NAME).write_text(content)
+    with caplog.at_level(logging.WARNING, logger="sofacast.speakers.voiceprints"):
+        prints = Voiceprints.load(tmp_path)
+    assert prints.damaged and list(prints.people) == ["Elena"]
+    assert np.allclose(prints.known()["Elena"], BASIS[-1])
+    assert f"voiceprints.json: cannot read {what}" in caplog.text and "the other voices are kept" in caplog.text
+    prints.save()  # the damaged file is kept aside, the readable voices carry on
+    assert [path.read_text() for path in (tmp_path / ".sofacast" / "damaged").glob(f"{FILE_NAME}.*")] == [content]
+    again = Voiceprints.load(tmp_path)
+    assert list(again.people) == ["Elena"] and not again.damaged
+
+
+def test_one_damaged_episode_of_a_person_costs_only_that_episode(tmp_path: Path) -> None:
+    data = {"people": {"Elena": {"episodes": {"ep1": GOOD, "ep2": {"seconds": 30, "embedding": "x"}}}}}
     (tmp_path / FILE_NAME).write_text(json.dumps(data))
     prints = Voiceprints.load(tmp_path)
-    assert prints.damaged and prints.people == {}
+    assert prints.damaged and list(prints.people["Elena"]) == ["ep1"]
+
+
+def test_damaged_former_names_are_dropped_and_the_voices_kept(tmp_path: Path) -> None:
+    data = {"people": {"Elena": {"episodes": {"ep1": GOOD}}}, "aliases": {"Lena": "Elena", "Bad": 3}}
+    (tmp_path / FILE_NAME).write_text(json.dumps(data))
+    prints = Voiceprints.load(tmp_path)
+    assert prints.damaged and prints.aliases == {"Lena": "Elena"} and list(prints.people) == ["Elena"]
+
+
+def test_a_file_written_before_guests_and_renames_loads_as_it_is(tmp_path: Path) -> None:
+    # Hosts only, no "aliases": what earlier versions wrote. Read whole; saved again unchanged.
+    content = json.dumps({"people": {"Elena Marsh": {"episodes": {"ep1": GOOD}}}}, indent=1) + "\n"
+    (tmp_path / FILE_NAME).write_text(content)
+    prints = Voiceprints.load(tmp_path)
+    assert not prints.damaged and prints.aliases == {} and list(prints.people) == ["Elena Marsh"]
+    prints.save()
+    assert (tmp_path / FILE_NAME).read_text() == content
 
 
 def test_what_save_writes_load_reads_back_even_for_a_very_short_contribution(tmp_path: Path) -> None:
@@ -159,3 +202,215 @@ def test_what_save_writes_load_reads_back_even_for_a_very_short_contribution(tmp
     again = Voiceprints.load(tmp_path)
     assert not again.damaged
     assert set(again.known()) == {"Elena", "Marc"}
+
+
+# --- the book as `sofacast voices` changes it ------------------------------------------------------
+
+def book(root: Path) -> Voiceprints:
+    prints = fresh(root)
+    prints.learn("Elena Marsh", "ep1", BASIS[0], 300.0)
+    prints.learn("Ada", "ep1", BASIS[1], 60.0)
+    prints.learn("Ada", "ep2", BASIS[1], 40.0)
+    prints.learn("Ada Lind", "ep2", BASIS[2], 20.0)
+    prints.learn("Ada Lind", "ep3", BASIS[2], 50.0)
+    return prints
+
+
+def test_rename_moves_the_voice_and_keeps_the_former_name_pointing_to_it(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    assert prints.rename("Elena Marsh", "Elena Marsh-Ito") == "Elena Marsh"
+    assert "Elena Marsh" not in prints.people and list(prints.people["Elena Marsh-Ito"]) == ["ep1"]
+    assert prints.name_of("Elena Marsh") == "Elena Marsh-Ito" and prints.former_names("Elena Marsh-Ito") == ["Elena Marsh"]
+    prints.save()
+    again = Voiceprints.load(tmp_path)
+    assert not again.damaged and again.aliases == {"Elena Marsh": "Elena Marsh-Ito"}
+    assert json.loads((tmp_path / FILE_NAME).read_text())["aliases"] == {"Elena Marsh": "Elena Marsh-Ito"}
+
+
+def test_renaming_back_undoes_a_rename_without_a_loop(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    prints.rename("Elena Marsh", "Elena M.")
+    prints.rename("Elena M.", "Elena Marsh")
+    assert prints.aliases == {"Elena M.": "Elena Marsh"} and prints.name_of("Elena M.") == "Elena Marsh"
+    prints.rename("Elena M.", "Elena Marsh-Ito")  # by a former name: the person it leads to
+    assert prints.name_of("Elena M.") == prints.name_of("Elena Marsh") == "Elena Marsh-Ito"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("Adda", "X", "no remembered voice named 'Adda'. Close names: Ada. Run 'sofacast voices' to list the remembered voices"),
+    ("lind", "X", "no remembered voice named 'lind'. Close names: Ada Lind. Run 'sofacast voices'"),
+    ("Nobody", "X", "no remembered voice named 'Nobody'. Run 'sofacast voices' to list the remembered voices"),
+    ("Ada", "Ada Lind", "'Ada Lind' has a remembered voice already. If they are the same person, "
+                        "run 'sofacast voices merge \"Ada\" \"Ada Lind\"'"),
+    ("Ada", "Ada", "the voice is already called 'Ada'"),
+    ("Ada", "S3", "'S3' is not a person's name"),
+    ("Ada", "guest", "'guest' is not a person's name"),
+    ("Ada", "  ", "the new name is empty"),
+])
+def test_a_rename_that_cannot_be_made_says_why_and_how(tmp_path: Path, old: str, new: str, message: str) -> None:
+    prints = book(tmp_path)
+    with pytest.raises(VoiceBookError) as raised:
+        prints.rename(old, new)
+    assert message in raised.value.one_line()
+    assert set(prints.people) == {"Elena Marsh", "Ada", "Ada Lind"} and prints.aliases == {}
+
+
+def test_a_name_someone_else_had_before_is_not_taken(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    prints.rename("Ada Lind", "Ada Lind-Moreau")
+    with pytest.raises(VoiceBookError, match="'Ada Lind' is what Ada Lind-Moreau was called before"):
+        prints.rename("Ada", "Ada Lind")
+
+
+def test_merge_moves_the_episodes_and_an_episode_both_learned_from_becomes_one(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    assert prints.merge("Ada", "Ada Lind") == ("Ada", "Ada Lind")
+    episodes = prints.people["Ada Lind"]
+    assert "Ada" not in prints.people and set(episodes) == {"ep1", "ep2", "ep3"}
+    assert episodes["ep2"].seconds == 60.0  # 40 s heard as Ada + 20 s as Ada Lind: all of it her voice in ep2
+    assert np.allclose(episodes["ep2"].embedding, (40 * BASIS[1] + 20 * BASIS[2]) / 60)
+    assert prints.name_of("Ada") == "Ada Lind"
+    with pytest.raises(VoiceBookError, match="are the same remembered voice already"):
+        prints.merge("Ada", "Ada Lind")
+
+
+def test_merging_keeps_at_most_the_cap_of_episodes(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    for number in range(MAX_EPISODES):
+        prints.learn("Ada", f"a{number}", BASIS[1], 10.0)
+        prints.learn("Ada Lind", f"b{number}", BASIS[1], 10.0)
+    prints.merge("Ada", "Ada Lind")
+    assert len(prints.people["Ada Lind"]) == MAX_EPISODES
+
+
+def test_former_names_follow_a_merge(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    prints.rename("Ada", "A. Lind")
+    prints.merge("A. Lind", "Ada Lind")
+    assert prints.name_of("Ada") == prints.name_of("A. Lind") == "Ada Lind"
+    assert prints.former_names("Ada Lind") == ["A. Lind", "Ada"]
+
+
+def test_forget_a_person_or_one_episode_of_theirs(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    assert prints.forget_person_in("Ada Lind", "ep3") == "Ada Lind"
+    assert list(prints.people["Ada Lind"]) == ["ep2"]
+    with pytest.raises(VoiceBookError) as raised:
+        prints.forget_person_in("Ada Lind", "ep3")
+    assert raised.value.one_line() == "Ada Lind's voice was not learned from 'ep3'. It was learned from: ep2"
+    prints.rename("Ada", "Ada B.")
+    assert prints.forget_person("Ada") == ("Ada B.", ["ep1", "ep2"])  # by the former name, and the former name goes too
+    assert "Ada B." not in prints.people and prints.aliases == {}
+    with pytest.raises(VoiceBookError, match=r"no remembered voice named 'Ada B\.'"):
+        prints.forget_person("Ada B.")
+
+
+def test_forget_episode_keeps_only_the_people_still_heard_there(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    prints.forget_episode("ep2", keeping={"Ada"})
+    assert list(prints.people["Ada"]) == ["ep1", "ep2"] and list(prints.people["Ada Lind"]) == ["ep3"]
+    prints.forget_episode("ep1", keeping=set())
+    assert "Elena Marsh" not in prints.people and list(prints.people["Ada"]) == ["ep2"]
+
+
+def test_a_hand_made_loop_of_former_names_ends(tmp_path: Path) -> None:
+    prints = book(tmp_path)
+    prints.aliases.update({"A": "B", "B": "A"})
+    assert prints.name_of("A") in {"A", "B"}
+
+
+# --- what an episode teaches the book (sofacast.speakers.labelling.apply_names) --------------------
+
+QUESTION = "Why is doubt such a powerful weapon for attackers?"
+
+
+def episode_transcript(slug: str, lines: list[tuple[str, str]], voices: dict[str, np.ndarray]) -> Transcript:
+    """Labelled segments, 10 s each, and the voice of each label as diarization stores it."""
+    segments = [Segment(i, 10.0 * i, 10.0 * i + 9.0, text, label=label) for i, (label, text) in enumerate(lines)]
+    seconds: dict[str, float] = {}
+    for segment in segments:
+        seconds[segment.label or ""] = seconds.get(segment.label or "", 0.0) + 9.0
+    diarization = DiarizationRecord(method="voices", seconds=seconds,
+                                     voiceprints={label: [float(x) for x in vector] for label, vector in voices.items()})
+    return Transcript(slug, "en", 10.0 * len(lines), "faster-whisper", "tiny.en", TranscribeOptions(), segments,
+                      diarization=diarization)
+
+
+SHOW = Show("Sofa", hosts=["Elena"])
+# Elena (BASIS[0]) asks; Ben (BASIS[2]) answers before Ana (BASIS[1]); the notes list Ana first.
+LINES = [("S1", QUESTION), ("S2", "It costs nothing."), ("S3", "And it spreads itself.")]
+VOICES = {"S1": BASIS[0], "S2": BASIS[2], "S3": BASIS[1]}
+
+
+def two_guests(slug: str = "ep1", speakers: dict[str, str] | None = None, guests: tuple[str, ...] = ("Ana", "Ben")) -> Episode:
+    return Episode(slug, "An episode", guests=[Guest(name) for name in guests], questions=[QUESTION],
+                   extra={"speakers": speakers} if speakers else {})
+
+
+def test_order_of_appearance_among_two_guests_teaches_only_the_asking_host(tmp_path: Path) -> None:
+    prints, transcript = fresh(tmp_path), episode_transcript("ep1", LINES, VOICES)
+    apply_names(transcript, SHOW, two_guests(), prints)
+    assert transcript.speakers == {"S1": "Elena", "S2": "Ana", "S3": "Ben"}  # wrong, and not sure: nothing learned
+    assert list(prints.people) == ["Elena"]
+
+
+def test_the_speakers_table_teaches_every_person_it_names_but_never_a_placeholder(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    transcript = episode_transcript("ep1", [*LINES, ("S4", "Hm.")], {**VOICES, "S4": BASIS[3]})
+    apply_names(transcript, SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana", "S4": "Guest"}), prints)
+    assert transcript.diarization.named_by == {"S1": "asks the questions", "S2": "episode.toml", "S3": "episode.toml",
+                                               "S4": "episode.toml"}
+    assert set(prints.people) == {"Elena", "Ana", "Ben"}
+    assert np.allclose(prints.known()["Ben"], BASIS[2]) and np.allclose(prints.known()["Ana"], BASIS[1])
+
+
+def test_the_next_episode_names_both_guests_by_voice_and_teaches_them_again(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    second = episode_transcript("ep2", LINES, VOICES)
+    apply_names(second, SHOW, two_guests("ep2"), prints)  # Ana listed first, Ben heard first
+    assert second.speakers == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
+    assert second.diarization.named_by == {"S1": "voiceprint (1.00)", "S2": "voiceprint (1.00)", "S3": "voiceprint (1.00)"}
+    assert {name: list(episodes) for name, episodes in prints.people.items()} == {
+        "Elena": ["ep1", "ep2"], "Ana": ["ep1", "ep2"], "Ben": ["ep1", "ep2"]}
+
+
+def test_a_person_no_longer_heard_in_a_rerun_episode_is_forgotten_from_it(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    recut = episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]})  # Ana's part cut from the audio
+    apply_names(recut, SHOW, two_guests(speakers={"S2": "Ben"}), prints)
+    assert set(prints.people) == {"Elena", "Ben"}
+
+
+def test_the_only_guest_is_learned_once_the_host_is_placed(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    interview = episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]})
+    apply_names(interview, SHOW, two_guests(guests=("Ben",)), prints)
+    assert interview.diarization.named_by == {"S1": "asks the questions", "S2": "order of appearance"}
+    assert set(prints.people) == {"Elena", "Ben"}
+    nobody_asks = episode_transcript("ep2", [("S1", "Hello."), ("S2", "Hi.")], {"S1": BASIS[5], "S2": BASIS[6]})
+    apply_names(nobody_asks, SHOW, two_guests("ep2", guests=("Cleo",)), prints)
+    assert nobody_asks.speakers == {"S1": "Cleo", "S2": "Cleo"} and "Cleo" not in prints.people
+
+
+def test_a_former_name_in_episode_toml_is_shown_and_learned_under_the_new_one(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    prints.rename("Ana", "Ana Lind")
+    again = episode_transcript("ep1", LINES, VOICES)
+    apply_names(again, SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    assert again.speakers["S3"] == "Ana Lind" and [s.speaker for s in again.segments][2] == "Ana Lind"
+    later = episode_transcript("ep2", LINES, VOICES)
+    apply_names(later, SHOW, two_guests("ep2"), prints)  # still lists "Ana": found by voice as Ana Lind
+    assert later.speakers["S3"] == "Ana Lind" and later.diarization.named_by["S3"] == "voiceprint (1.00)"
+    assert set(prints.people) == {"Elena", "Ana Lind", "Ben"} and list(prints.people["Ana Lind"]) == ["ep1", "ep2"]
+
+
+def test_a_remembered_person_the_episode_does_not_list_is_named_only_by_a_near_certain_voice(tmp_path: Path) -> None:
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    cameo = episode_transcript("ep2", LINES, VOICES)
+    apply_names(cameo, SHOW, two_guests("ep2", guests=("Ben",)), prints)  # Ana is not listed, but heard
+    assert cameo.speakers == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
+    assert cameo.diarization.named_by["S3"] == "voiceprint (1.00; not listed in this episode)"

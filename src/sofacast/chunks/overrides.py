@@ -7,6 +7,8 @@
     question = 2          # optional: notes question number, a question's text, or "" for none
 
 Without `question`, a chunk keeps what detection found at (or within a few seconds of) that start.
+A chunk with no question before every question is the intro, and the last one after them all the
+outro, as a person reading the list would take them; `kind = "intro" | "outro" | "section"` says it outright.
 """
 
 from __future__ import annotations
@@ -34,8 +36,36 @@ def edited_boundaries(episode: Episode, detected: Sequence[Boundary]) -> list[Bo
         return None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "start" in e for e in entries):
         raise _problem(episode, "'chunks' must be a list of tables, each with a start")
-    boundaries = [_boundary(episode, entry, detected) for entry in entries]
-    return sorted(boundaries, key=lambda b: b.start)
+    boundaries = sorted((_boundary(episode, entry, detected) for entry in entries), key=lambda b: b.start)
+    return _openings_and_closings(boundaries, [entry.get("kind") for entry in sorted(entries, key=_start_of)])
+
+
+def _start_of(entry: dict[str, Any]) -> float:
+    try:
+        return parse_clock(entry["start"])
+    except ValueError:
+        return 0.0  # reported by _boundary
+
+
+def _openings_and_closings(boundaries: list[Boundary], kinds: list[str | None]) -> list[Boundary]:
+    """The first chunk without a question before every question is the intro, the last one after them all the
+    outro (unless the editor said what each one is); an intro or outro anywhere else is a plain section."""
+    asked = [index for index, boundary in enumerate(boundaries) if boundary.kind == "question"]
+    plain = [index for index, b in enumerate(boundaries) if b.kind != "question" and kinds[index] is None]
+    guessed: dict[int, str] = {}
+    if asked:
+        before, after = [i for i in plain if i < asked[0]], [i for i in plain if i > asked[-1]]
+        guessed = {**({before[0]: "intro"} if before else {}), **({after[-1]: "outro"} if after else {})}
+    result, seen = [], set()
+    for index, boundary in enumerate(boundaries):
+        kind = kinds[index] or guessed.get(index) or boundary.kind
+        misplaced = asked and kinds[index] is None and (
+            (kind == "intro" and index > asked[0]) or (kind == "outro" and index < asked[-1]))
+        if kind in ("intro", "outro") and (kind in seen or misplaced):
+            kind = "section"
+        seen.add(kind)
+        result.append(boundary if kind == boundary.kind else Boundary(boundary.start, kind))
+    return result
 
 
 def _boundary(episode: Episode, entry: dict[str, Any], detected: Sequence[Boundary]) -> Boundary:
@@ -43,6 +73,10 @@ def _boundary(episode: Episode, entry: dict[str, Any], detected: Sequence[Bounda
         start = parse_clock(entry["start"])
     except ValueError:
         raise _problem(episode, f"chunk start {entry['start']!r} is not a time") from None
+    if entry.get("kind") is not None:
+        if entry.get("question") not in (None, ""):
+            raise _problem(episode, f"the chunk at {entry['start']!r} has both a question and kind = {entry['kind']!r}")
+        return Boundary(start, str(entry["kind"]))
     nearest = min(detected, key=lambda b: abs(b.start - start), default=None)
     found = nearest if nearest is not None and abs(nearest.start - start) <= NEAR_SECONDS else None
     if "question" not in entry:

@@ -5,8 +5,8 @@ How it is chosen, so that a producer can predict it (and override it in episode.
 
 1. Only answers count: the Q&A chunks that have a question (the intro and the outro have none), and
    in them only what the people answering say (the chunk's `speaker`), never the one who asked.
-2. Answers are cut into sentences after every word that ends in `.`, `!`, `?` or `…` (word timestamps;
-   a segment without words is one sentence), and wherever the voice changes.
+2. Answers are cut into sentences (`sofacast.sentences`: the same sentences as captions and search;
+   they never cross a change of voice).
 3. A candidate is a run of consecutive sentences of one answer, 15 to 60 s from its first word to its
    last, that holds no question (no sentence ending in `?`) and that nobody else interrupts.
 4. Each candidate scores
@@ -31,13 +31,13 @@ from typing import Any
 
 from sofacast.records import Chunk, Segment
 from sofacast.sanitize import plain_text
+from sofacast.sentences import split_sentences
 
 MIN_SECONDS = 15.0
 MAX_SECONDS = 60.0
 TITLE_CHARS = 128  # Podcasting 2.0: longer titles may be cut by aggregators
 NO_WORDS_PROBABILITY = 0.5  # a segment without word timestamps: neither trusted nor distrusted
 CONNECTIVES = frozenset({"and", "but", "because", "so", "or", "then", "also", "which", "that", "yet", "plus", "nor"})
-_SENTENCE_ENDS = (".", "!", "?", "…")
 _CLOSING = " \"'”’»)]"
 
 
@@ -76,64 +76,31 @@ def chunks_from_stored(stored: list[dict[str, Any]]) -> list[Chunk]:
                   text=str(c.get("text", ""))) for c in stored]
 
 
-def _answers(segment: Segment, chunk: Chunk) -> bool:
-    """Whether the segment is said by someone answering the chunk's question."""
+def _answers(sentence: Segment, chunk: Chunk) -> bool:
+    """Whether the sentence is said by someone answering the chunk's question."""
     speakers = [chunk.speaker] if isinstance(chunk.speaker, str) else list(chunk.speaker or [])
     if speakers:
-        return segment.speaker in speakers
-    return segment.speaker != chunk.asked_by
+        return sentence.speaker in speakers
+    return sentence.speaker != chunk.asked_by
 
 
-class _Stretches:
-    """Collects an answer's sentences into stretches of uninterrupted answering speech."""
-
-    def __init__(self) -> None:
-        self.done: list[list[Sentence]] = []
-        self.current: list[Sentence] = []
-        self.pending: list[tuple[float, float, str, float]] = []  # the words of an unfinished sentence
-        self.speaker = ""
-
-    def close_sentence(self) -> None:
-        if self.pending:
-            text = "".join(word for _, _, word, _ in self.pending).strip()  # Whisper's words carry their spaces
-            self.current.append(Sentence(self.pending[0][0], self.pending[-1][1], text, self.speaker,
-                                         len(self.pending), sum(p for *_, p in self.pending)))
-            self.pending = []
-
-    def interrupt(self) -> None:
-        self.close_sentence()
-        if self.current:
-            self.done.append(self.current)
-            self.current = []
-
-    def add(self, segment: Segment) -> None:
-        if segment.speaker != self.speaker:
-            self.close_sentence()
-            self.speaker = segment.speaker or ""
-        if not segment.words:
-            self.close_sentence()
-            count = max(1, len(segment.text.split()))
-            self.current.append(Sentence(segment.start, segment.end, segment.text.strip(), self.speaker, count,
-                                         count * NO_WORDS_PROBABILITY))
-            return
-        for word in segment.words:
-            self.pending.append((word.start, word.end, word.word, word.probability))
-            if word.word.strip().rstrip(_CLOSING).endswith(_SENTENCE_ENDS):
-                self.close_sentence()
+def _sentence(sentence: Segment) -> Sentence:
+    count = len(sentence.words) or max(1, len(sentence.text.split()))
+    probability = sum(w.probability for w in sentence.words) if sentence.words else count * NO_WORDS_PROBABILITY
+    return Sentence(sentence.start, sentence.end, sentence.text.strip(), sentence.speaker or "", count, probability)
 
 
 def answer_stretches(chunk: Chunk, segments: Sequence[Segment]) -> list[list[Sentence]]:
     """The chunk's answering speech as sentences, split wherever someone else (the asker) speaks."""
-    stretches = _Stretches()
-    for segment in sorted(segments, key=lambda s: (s.start, s.end)):
-        if not chunk.start <= segment.start < chunk.end:
+    stretches: list[list[Sentence]] = [[]]
+    for sentence in split_sentences(sorted(segments, key=lambda s: (s.start, s.end))):
+        if not chunk.start <= sentence.start < chunk.end:
             continue
-        if _answers(segment, chunk):
-            stretches.add(segment)
-        else:
-            stretches.interrupt()
-    stretches.interrupt()
-    return stretches.done
+        if _answers(sentence, chunk):
+            stretches[-1].append(_sentence(sentence))
+        elif stretches[-1]:
+            stretches.append([])
+    return [stretch for stretch in stretches if stretch]
 
 
 def _starts_a_thought(sentence: Sentence) -> bool:

@@ -100,6 +100,8 @@ def _held_back(workspace: Workspace, ledger: GuidLedger, episode: Episode) -> bo
 
 
 def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> TopicIndex:
+    """The episodes' topics, in publication order, for each one's related episodes. The show's people are left out
+    of every episode; each episode's guests and hosts from that episode on (so older notes stay as they were)."""
     documents = {}
     for episode in episodes:
         transcript = transcript_or_none(workspace, episode.slug, with_words=False)
@@ -107,8 +109,9 @@ def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> To
             documents[episode.slug] = " ".join(segment.text for segment in transcript.segments)
         else:
             documents[episode.slug] = f"{episode.title} {episode.description}"
-    names = {*show.hosts, *(g.name for e in episodes for g in e.guests), show.title}
-    return TopicIndex(documents, ignore={word.lower() for name in names for word in name.replace("'", " ").split()})
+    episode_people = {e.slug: [person.name for person in (*e.guests, *e.hosts)] for e in episodes}
+    return TopicIndex(documents, ignore={show.title}, people=[*show.hosts, *show.people],
+                      episode_people=episode_people, language=show.language)
 
 
 def expectations(settings: FeedSettings, ledger: GuidLedger, episodes: list[PublishedEpisode],
@@ -205,9 +208,11 @@ def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledg
         if on_progress:
             on_progress(position, len(episodes), f"Preparing {episode.slug}")
         earlier = [e.slug for e in episodes[:position]]
-        previous = [links[slug] for slug in reversed(earlier[-settings.previous:])] if settings.previous else []
+        shown_as_previous = earlier[-settings.previous:] if settings.previous else []
+        previous = [links[slug] for slug in reversed(shown_as_previous)]
+        not_previous = earlier[:len(earlier) - len(shown_as_previous)]  # related episodes repeat no previous one
         related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms))
-                   for r in index.related(episode.slug, earlier, limit=settings.related)] if index else []
+                   for r in index.related(episode.slug, not_previous, limit=settings.related)] if index else []
         before = ledger.episodes.get(episode.slug)
         try:
             guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))

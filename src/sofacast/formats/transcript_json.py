@@ -36,12 +36,19 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
             {
                 "id": s.id, "start": _round(s.start), "end": _round(s.end), "speaker": s.speaker,
                 "label": s.label, "text": s.text.strip(),
-                "words": [{"start": _round(w.start), "end": _round(w.end), "word": w.word,
-                           "probability": round(w.probability, 3)} for w in s.words],
+                "words": [_word_dict(w) for w in s.words],
             }
             for s in transcript.segments
         ],
     }
+
+
+def _word_dict(word: Word) -> dict[str, Any]:
+    data: dict[str, Any] = {"start": _round(word.start), "end": _round(word.end), "word": word.word,
+                            "probability": round(word.probability, 3)}
+    if word.heard is not None:
+        data["heard"] = word.heard
+    return data
 
 
 def finite_seconds(value: Any) -> float | None:
@@ -82,7 +89,7 @@ def _word(data: Any) -> Word:
     if probability is None:
         probability = 1.0
     return Word(_seconds(data.get("start"), "a word's start"), _seconds(data.get("end"), "a word's end"),
-                _text(data.get("word"), "a word"), float(probability))
+                _text(data.get("word"), "a word"), float(probability), _text(data.get("heard"), "a word as heard", optional=True))
 
 
 def _segment(data: Any, with_words: bool) -> Segment:

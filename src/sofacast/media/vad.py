@@ -28,14 +28,16 @@ def speech_spans(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS) -> lis
     return [Span(float(s["start"]) / SAMPLE_RATE, float(s["end"]) / SAMPLE_RATE) for s in stamps]
 
 
-def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float = 2.0) -> list[Span]:
+def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float = 2.0,
+                spans: list[Span] | None = None) -> list[Span]:
     """Group speech into chunks of about `target_seconds`, cut in the middle of silences.
 
     Each chunk is decoded on its own (in parallel), so cuts must fall where nobody speaks. A silence
     longer than `max_gap_seconds` is left out of every chunk: Whisper has nothing to hear there.
+    `spans`: the audio's speech, when the caller has found it already.
     """
     duration = len(audio) / SAMPLE_RATE
-    spans = speech_spans(audio)
+    spans = speech_spans(audio) if spans is None else spans
     if not spans:
         return []
     chunks: list[Span] = []
@@ -49,3 +51,8 @@ def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float
             start = max(cut, following.start - min(gap / 2, PAD_SECONDS * 2))
     chunks.append(Span(start, min(duration, spans[-1].end + PAD_SECONDS * 2)))
     return chunks
+
+
+def speech_seconds(spans: list[Span], start: float, end: float) -> float:
+    """How much of [start, end] is speech."""
+    return sum(max(0.0, min(end, span.end) - max(start, span.start)) for span in spans)

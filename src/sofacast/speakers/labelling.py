@@ -2,7 +2,8 @@
 
 Finding speakers (diarization) needs the audio and is redone only when the text or the expected
 speaker count changes; naming is cheap and redone on every run from what the transcript stores,
-so an edited `speakers` table in episode.toml or a newly learned host voice applies at once.
+so an edited `speakers` table in episode.toml, a newly learned voice or a rename in the voice book
+(`sofacast voices`) applies at once, even to a transcript that is otherwise up to date.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, Segm
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.diarize import Diarization
 from sofacast.speakers.naming import name_speakers
-from sofacast.speakers.voiceprints import Voiceprints
+from sofacast.speakers.voiceprints import PLACEHOLDER, Voiceprints
 from sofacast.turns import group_turns
 
 # Bump when diarization changes enough that stored results should be redone.
-DIARIZATION_VERSION = 1
+DIARIZATION_VERSION = 2
 # How speakers were found when a publisher's transcript names them itself: kept, never found again.
 PUBLISHER = "publisher"
 NAMED_BY_PUBLISHER = "the publisher's transcript"
+NAMED_BY_EPISODE = "episode.toml"  # the episode's [speakers] table: a person's own word, always sure
 
 
 def expected_speakers(show: Show, episode: Episode) -> int | None:
@@ -69,33 +71,43 @@ def speakers_override(episode: Episode) -> dict[str, str]:
 
 
 def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:
-    """Name every label (automatic naming, then the episode's overrides) and teach the hosts' voices."""
+    """Name every label (automatic naming, then the episode's overrides) and teach the voice book what is sure.
+
+    Names go through the book first, so a person renamed or merged there is shown by their name now."""
     labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
     prints = {label: np.asarray(v, np.float32) for label, v in transcript.diarization.voiceprints.items()}
     if transcript.diarization.method == PUBLISHER:
         names = dict(transcript.diarization.names)
-        reasons = dict.fromkeys(names, NAMED_BY_PUBLISHER)
+        reasons, sure = dict.fromkeys(names, NAMED_BY_PUBLISHER), set()
     else:
-        naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), show.hosts,
-                               [guest.name for guest in episode.guests], episode.questions, prints,
-                               voiceprints.known(excluding=episode.slug))
-        names, reasons = naming.names, naming.reasons
-    override = speakers_override(episode)
+        hosts = _current_names(voiceprints, show.hosts)
+        guests = _current_names(voiceprints, [guest.name for guest in episode.guests])
+        naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), hosts, guests,
+                               episode.questions, prints, voiceprints.known(excluding=episode.slug))
+        names, reasons, sure = naming.names, naming.reasons, naming.sure
+    override = {label: voiceprints.name_of(name) for label, name in speakers_override(episode).items() if label in labels}
     transcript.speakers = {label: override.get(label, names.get(label, label)) for label in labels}
     transcript.diarization.names = names
-    transcript.diarization.named_by = {**reasons, **{label: "episode.toml" for label in override if label in labels}}
+    transcript.diarization.named_by = {**reasons, **dict.fromkeys(override, NAMED_BY_EPISODE)}
     for segment in transcript.segments:
         segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
-    _learn_hosts(transcript, show, episode, voiceprints, prints)
+    _learn_voices(transcript, episode.slug, voiceprints, prints, sure | set(override))
 
 
-def _learn_hosts(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints,
-                 prints: dict[str, np.ndarray]) -> None:
+def _current_names(voiceprints: Voiceprints, names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(voiceprints.name_of(name) for name in names))
+
+
+def _learn_voices(transcript: Transcript, slug: str, voiceprints: Voiceprints, prints: dict[str, np.ndarray],
+                  sure: set[str]) -> None:
+    """Each person named for sure learns their voice from this episode (their label with the most speech);
+    what the episode taught before about anyone else is forgotten (a re-run that no longer hears them)."""
     seconds = transcript.diarization.seconds
-    for host in show.hosts:
-        labels = [label for label, name in transcript.speakers.items() if name == host and label in prints]
-        if labels:
-            label = max(labels, key=lambda lab: seconds.get(lab, 0.0))
-            voiceprints.learn(host, episode.slug, prints[label], float(seconds.get(label, 1.0)))
-        else:
-            voiceprints.forget(host, episode.slug)
+    heard: dict[str, str] = {}
+    for label in sorted(sure & prints.keys(), key=lambda lab: -seconds.get(lab, 0.0)):
+        person = transcript.speakers[label]
+        if not PLACEHOLDER.fullmatch(person) and person != label:
+            heard.setdefault(person, label)
+    for person, label in heard.items():
+        voiceprints.learn(person, slug, prints[label], float(seconds.get(label, 1.0)))
+    voiceprints.forget_episode(slug, keeping=set(heard))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -25,8 +25,9 @@ def options_for_this_machine() -> TranscribeOptions:
 class Engine(Protocol):
     name: str
 
-    def transcribe(self, audio: np.ndarray, options: TranscribeOptions) -> Iterator[Segment]:
-        """Yield segments in time order as they are decoded (ids are assigned by the caller)."""
+    def transcribe(self, audio: np.ndarray, options: TranscribeOptions, names: Sequence[str] = ()) -> Iterator[Segment]:
+        """Yield segments in time order as they are decoded (ids are assigned by the caller). `names`: the
+        people the show and episode name, for an engine that can be told what to listen for."""
         ...
 
 

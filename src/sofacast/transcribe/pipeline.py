@@ -19,7 +19,7 @@ from sofacast.speakers import labelling
 from sofacast.speakers.channels import one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
-from sofacast.transcribe import publisher
+from sofacast.transcribe import known_names, publisher
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
 from sofacast.transcribe.models import ModelSource, resolve_model
 from sofacast.transcripts import DamagedFile, read_transcript
@@ -112,7 +112,9 @@ class Transcriber:
         elif not force and theirs is not None:
             transcript = self._import(slug, audio, theirs, imported)
         else:
-            transcript = self._transcribe(slug, audio, source, on_progress)
+            transcript = self._transcribe(slug, audio, source, on_progress, known_names.people_names(show, episode))
+        if transcript.engine != publisher.ENGINE:  # a publisher spells its own people's names
+            hear_names(transcript, show, episode)
         self._label_speakers(transcript, show, episode, audio, on_progress)
         unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
         if unchanged and not force and self._renderings_exist(slug):
@@ -136,13 +138,14 @@ class Transcriber:
             return None
         return lambda done, total: on_progress(seconds * done / max(total, 1), seconds, f"{SPEAKER_STAGE} in {slug}")
 
-    def _transcribe(self, slug: str, audio: _Audio, source: MadeFrom | None, on_progress: ProgressCallback | None) -> Transcript:
+    def _transcribe(self, slug: str, audio: _Audio, source: MadeFrom | None, on_progress: ProgressCallback | None,
+                    names: list[str]) -> Transcript:
         stereo = audio.stereo()
         if stereo is not None and one_speaker_per_channel(stereo):
             sides = [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
-            segments = self._decode_channels(sides, on_progress)
+            segments = self._decode_channels(sides, on_progress, names)
         else:
-            segments = self._decode(audio.mono(), on_progress, 0.0, len(audio.mono()) / ffmpeg.SAMPLE_RATE)
+            segments = self._decode(audio.mono(), on_progress, 0.0, len(audio.mono()) / ffmpeg.SAMPLE_RATE, names)
         for index, segment in enumerate(segments):
             segment.id = index
         transcript = Transcript(
@@ -170,18 +173,19 @@ class Transcriber:
                 named_by=dict.fromkeys(labels.values(), labelling.NAMED_BY_PUBLISHER))
         return transcript
 
-    def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float) -> list[Segment]:
+    def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float,
+                names: list[str]) -> list[Segment]:
         segments = []
-        for segment in self.engine().transcribe(audio, self.options):
+        for segment in self.engine().transcribe(audio, self.options, names):
             segments.append(segment)
             if on_progress:
                 on_progress(min(offset + segment.end, total), total)
         return segments
 
-    def _decode_channels(self, sides: list[np.ndarray], on_progress: ProgressCallback | None) -> list[Segment]:
+    def _decode_channels(self, sides: list[np.ndarray], on_progress: ProgressCallback | None, names: list[str]) -> list[Segment]:
         """One speaker per channel: transcribe each side alone (crosstalk stays readable), label by side."""
         length = len(sides[0]) / ffmpeg.SAMPLE_RATE
-        per_side = [self._decode(side, on_progress, index * length, 2 * length) for index, side in enumerate(sides)]
+        per_side = [self._decode(side, on_progress, index * length, 2 * length, names) for index, side in enumerate(sides)]
         order = sorted(range(2), key=lambda i: per_side[i][0].start if per_side[i] else float("inf"))
         for rank, side in enumerate(order, 1):
             for segment in per_side[side]:
@@ -197,6 +201,13 @@ class Transcriber:
 
     def _renderings_exist(self, slug: str) -> bool:
         return all(self.workspace.transcript_path(slug, suffix).is_file() for suffix in RENDERERS)
+
+
+def hear_names(transcript: Transcript, show: Show, episode: Episode) -> int:
+    """Known names written where the engine misheard them, from what it heard (so renames apply at once)."""
+    known_names.restore_heard(transcript.segments)
+    hearing = known_names.NameHearing(known_names.people_names(show, episode), transcript.language)
+    return known_names.correct_names(transcript.segments, hearing)
 
 
 def write_transcript(workspace: Workspace, transcript: Transcript) -> list[Path]:
