@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sofacast.records import Episode, Guest, Segment, Show, Word
-from sofacast.transcribe.known_names import NameHearing, correct_names, people_names, restore_heard
+from sofacast.transcribe.known_names import NameHearing, correct_names, episode_people, people_names, restore_heard
 
 PEOPLE = ["Elena Marsh", "Tomas Okafor", "Henrik Sato"]
 
@@ -69,4 +69,5 @@ def test_a_text_an_editor_corrected_is_never_touched() -> None:
 def test_the_people_are_the_show_s_and_the_episode_s() -> None:
     show = Show("S", hosts=["Elena Marsh"], people={"Ada Byron": {}})
     episode = Episode("e", "E", guests=[Guest("Henrik Sato"), Guest("Elena Marsh")], hosts=[Guest("Guest Host")])
-    assert people_names(show, episode) == ["Elena Marsh", "Ada Byron", "Henrik Sato", "Guest Host"]
+    assert people_names(show, episode) == ["Elena Marsh", "Henrik Sato", "Guest Host", "Ada Byron"]
+    assert episode_people(show, episode) == ["Elena Marsh", "Henrik Sato", "Guest Host"]  # what the engine is told

@@ -37,10 +37,15 @@ MIN_NAME_LETTERS = 3
 _AFFIXES = re.compile(r"^(?P<lead>\W*)(?P<core>[\w'’-]+?)(?P<tail>(?:['’]s)?\W*)$")
 
 
-def people_names(show: Show, episode: Episode) -> list[str]:
-    """Everyone the show and the episode name, in a stable order."""
-    names = [*show.hosts, *show.people, *(guest.name for guest in episode.guests), *(host.name for host in episode.hosts)]
+def episode_people(show: Show, episode: Episode) -> list[str]:
+    """Who is on this episode: the show's hosts, the episode's guests and hosts (what the engine is told)."""
+    names = [*show.hosts, *(guest.name for guest in episode.guests), *(host.name for host in episode.hosts)]
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
+
+
+def people_names(show: Show, episode: Episode) -> list[str]:
+    """Everyone the show and the episode name, in a stable order (what a misheard word may be)."""
+    return list(dict.fromkeys([*episode_people(show, episode), *(name.strip() for name in show.people if name.strip())]))
 
 
 def _name_words(names: Iterable[str]) -> dict[str, str]:

@@ -112,7 +112,8 @@ class Transcriber:
         elif not force and theirs is not None:
             transcript = self._import(slug, audio, theirs, imported)
         else:
-            transcript = self._transcribe(slug, audio, source, on_progress, known_names.people_names(show, episode))
+            # Only this episode's people: a show's whole [people] table would crowd the engine's prompt.
+            transcript = self._transcribe(slug, audio, source, on_progress, known_names.episode_people(show, episode))
         if transcript.engine != publisher.ENGINE:  # a publisher spells its own people's names
             hear_names(transcript, show, episode)
         self._label_speakers(transcript, show, episode, audio, on_progress)
