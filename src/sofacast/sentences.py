@@ -140,12 +140,19 @@ def _from_words(words: list[Word], like: Segment) -> Segment:
 
 def _sentences_by_characters(segment: Segment) -> list[Segment]:
     """No word timings (a publisher's transcript): share the segment's time out by characters."""
-    parts = split_text(segment.text) or ([segment.text.strip()] if segment.text.strip() else [])
+    return timed_by_characters(segment, split_text(segment.text) or ([segment.text.strip()] if segment.text.strip() else []))
+
+
+def timed_by_characters(segment: Segment, parts: Sequence[str]) -> list[Segment]:
+    """`parts` of the segment's text as segments of its speaker, its time shared out by their characters
+    (for text without word timings: the best guess at where each part is said)."""
     total = sum(len(part) for part in parts) or 1
-    pieces, cursor = [], segment.start
+    pieces: list[Segment] = []
+    cursor = segment.start
     for part in parts:
         end = cursor + (segment.end - segment.start) * len(part) / total
-        pieces.append(Segment(0, round(cursor, 3), round(end, 3), part, [], segment.speaker, segment.label))
+        pieces.append(Segment(segment.id, round(cursor, 3) if pieces else segment.start, round(end, 3), part, [],
+                              segment.speaker, segment.label))
         cursor = end
     if pieces:
         pieces[-1].end = segment.end
@@ -161,7 +168,5 @@ def split_at(sentence: Segment, word_index: int) -> tuple[Segment, Segment]:
         after = [word for group in groups[word_index:] for word in group]
         return _from_words(before, sentence), _from_words(after, sentence)
     # No word timings (or words that do not match the text): the time is shared out by characters.
-    head, tail = " ".join(tokens[:word_index]), " ".join(tokens[word_index:])
-    cut = sentence.start + (sentence.end - sentence.start) * len(head) / max(1, len(head) + len(tail))
-    return (Segment(sentence.id, sentence.start, round(cut, 3), head, [], sentence.speaker, sentence.label),
-            Segment(sentence.id, round(cut, 3), sentence.end, tail, [], sentence.speaker, sentence.label))
+    head, tail = timed_by_characters(sentence, [" ".join(tokens[:word_index]), " ".join(tokens[word_index:])])
+    return head, tail

@@ -36,15 +36,8 @@ def edited_boundaries(episode: Episode, detected: Sequence[Boundary]) -> list[Bo
         return None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "start" in e for e in entries):
         raise _problem(episode, "'chunks' must be a list of tables, each with a start")
-    boundaries = sorted((_boundary(episode, entry, detected) for entry in entries), key=lambda b: b.start)
-    return _openings_and_closings(boundaries, [entry.get("kind") for entry in sorted(entries, key=_start_of)])
-
-
-def _start_of(entry: dict[str, Any]) -> float:
-    try:
-        return parse_clock(entry["start"])
-    except ValueError:
-        return 0.0  # reported by _boundary
+    edits = sorted(((_boundary(episode, entry, detected), entry.get("kind")) for entry in entries), key=lambda e: e[0].start)
+    return _openings_and_closings([boundary for boundary, _ in edits], [kind for _, kind in edits])
 
 
 def _openings_and_closings(boundaries: list[Boundary], kinds: list[str | None]) -> list[Boundary]:

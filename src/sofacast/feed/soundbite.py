@@ -90,10 +90,10 @@ def _sentence(sentence: Segment) -> Sentence:
     return Sentence(sentence.start, sentence.end, sentence.text.strip(), sentence.speaker or "", count, probability)
 
 
-def answer_stretches(chunk: Chunk, segments: Sequence[Segment]) -> list[list[Sentence]]:
-    """The chunk's answering speech as sentences, split wherever someone else (the asker) speaks."""
+def answer_stretches(chunk: Chunk, sentences: Sequence[Segment]) -> list[list[Sentence]]:
+    """The chunk's answering speech (of the transcript's `sentences`), split wherever someone else (the asker) speaks."""
     stretches: list[list[Sentence]] = [[]]
-    for sentence in split_sentences(sorted(segments, key=lambda s: (s.start, s.end))):
+    for sentence in sentences:
         if not chunk.start <= sentence.start < chunk.end:
             continue
         if _answers(sentence, chunk):
@@ -146,10 +146,11 @@ def _title(question: str | None) -> str:
 def pick_soundbite(chunks: Sequence[Chunk], segments: Sequence[Segment]) -> Soundbite | None:
     """The most quotable run of answer sentences, or None when no answer has 15 s of uninterrupted speech."""
     best: tuple[tuple[float, float, float], Soundbite] | None = None
+    sentences = split_sentences(sorted(segments, key=lambda s: (s.start, s.end)))
     for chunk in chunks:
         if chunk.question is None:  # the intro and the outro
             continue
-        for stretch in answer_stretches(chunk, segments):
+        for stretch in answer_stretches(chunk, sentences):
             for run in candidates(stretch):
                 start, duration = run[0].start, run[-1].end - run[0].start
                 key = (score(run), -start, -duration)

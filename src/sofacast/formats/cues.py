@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sofacast.records import Segment, Word
-from sofacast.sentences import split_sentences, whole_words
+from sofacast.sentences import split_sentences, timed_by_characters, whole_words
 
 MAX_CUE_CHARS = 65
 # Short sentences further apart than this are separate cues: the pause is part of what is said.
@@ -100,9 +100,5 @@ def _split_by_characters(segment: Segment, text: str, max_chars: int) -> Iterato
         else:
             current = f"{current} {token}".strip()
     pieces.append(current[:max_chars])
-    total = sum(len(p) for p in pieces) or 1
-    cursor = segment.start
-    for piece in pieces:
-        end = cursor + (segment.end - segment.start) * len(piece) / total
-        yield Cue(cursor, end, piece, segment.speaker)
-        cursor = end
+    for piece in timed_by_characters(segment, pieces):
+        yield Cue(piece.start, piece.end, piece.text, piece.speaker)

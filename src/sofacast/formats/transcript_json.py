@@ -108,7 +108,7 @@ def _segment(data: Any, with_words: bool) -> Segment:
 
 
 def transcript_from_dict(data: Any, with_words: bool = True) -> Transcript:
-    """The record; `with_words=False` skips the word timings (for readers that never use them: search)."""
+    """The record; `with_words=False` skips the word timings (for readers that never use them: related episodes)."""
     data = _table(data, "the transcript")
     segments = data.get("segments", [])
     if not isinstance(segments, list):
