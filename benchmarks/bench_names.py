@@ -3,9 +3,9 @@
 A mention is a word of a person's name in the script (the reference); it is right when the transcript
 writes it (bag of words per name word, so word order and the rest of the text do not matter). Five ways
 are compared on the same audio with sofacast's own engine settings (bundled tiny.en, int8, beam 5, its
-silence-cut chunks): the engine told nothing; sofacast's correction of close mishearings alone;
+speech packed into 30 s windows): the engine told nothing; sofacast's correction of close mishearings alone;
 faster-whisper's `hotwords` given the names, unguarded; an initial prompt naming them; and what
-`transcribe` does: hotwords, a chunk that then skips speech decoded again without them, and the
+`transcribe` does: hotwords, speech a window then skips decoded again without them, and the
 correction. Word error rate is shown beside it, because a hint that helps names can cost other words.
 
 Usage: python benchmarks/bench_names.py
@@ -23,6 +23,8 @@ from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from faster_whisper import BatchedInferencePipeline  # noqa: E402
 
 from benchmarks.bench_transcribe import machine  # noqa: E402
 from sofacast.media import ffmpeg  # noqa: E402
@@ -56,13 +58,10 @@ def mentions(reference: str, hypothesis: str, people: list[str]) -> tuple[int, i
 def run_systems(engine: FasterWhisperEngine, audio, people: list[str]) -> dict[str, str]:
     told_nothing = replace(options_for_this_machine(), name_hints=False)
     names = ", ".join(people)
-    decode = engine._model.transcribe
-    engine._model.transcribe = functools.partial(decode, initial_prompt=f"Names: {names}.")
-    try:
+    decode = BatchedInferencePipeline.transcribe
+    with patch.object(BatchedInferencePipeline, "transcribe", functools.partialmethod(decode, initial_prompt=f"Names: {names}.")):
         prompted = list(engine.transcribe(audio, told_nothing))
-    finally:
-        engine._model.transcribe = decode
-    with patch.object(faster_whisper_engine, "skipped_speech", lambda *_: False):  # hotwords, never decoded again
+    with patch.object(faster_whisper_engine, "skipped_stretches", lambda *_: []):  # hotwords, never decoded again
         unguarded = list(engine.transcribe(audio, options_for_this_machine(), people))
     plain = list(engine.transcribe(audio, told_nothing))
     guarded = list(engine.transcribe(audio, options_for_this_machine(), people))

@@ -28,9 +28,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_names import name_rows, print_name_table  # noqa: E402
 from benchmarks.bench_transcribe import machine  # noqa: E402
 from sofacast.media import ffmpeg  # noqa: E402
-from sofacast.media.vad import speech_spans  # noqa: E402
+from sofacast.media.vad import (  # noqa: E402
+    MIN_SILENCE_MS,
+    speech_spans,
+)
 from sofacast.records import SpeakerTurn  # noqa: E402
-from sofacast.speakers.diarize import TURN_SILENCE_MS, diarize_voices  # noqa: E402
+from sofacast.speakers.diarize import diarize_voices  # noqa: E402
 from tests import real_voices  # noqa: E402
 from tests.scoring import diarization_error_rate  # noqa: E402
 
@@ -174,7 +177,7 @@ def print_chunk_table(results: dict[str, dict[str, float]]) -> None:
 
 def main() -> None:
     print(f"Machine: {machine()}\n")
-    print(f"Diarization error rate (collar 0.25 s; speech pauses for diarization: {TURN_SILENCE_MS} ms)\n")
+    print(f"Diarization error rate (collar 0.25 s; speech pauses for diarization: {MIN_SILENCE_MS} ms)\n")
     print_der_table(der_rows())
     print("\nQ&A chunks (pull + transcribe + chunk, bundled tiny.en)\n")
     print_chunk_table({name: chunk_accuracy(*paths) for name, paths in CHUNKED.items()})

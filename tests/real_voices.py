@@ -19,7 +19,7 @@ from sofacast.media import ffmpeg
 REAL_SPEECH = Path(__file__).resolve().parent / "data"
 SAMPLE_RATE = 16000
 GAP_SECONDS = 0.4
-# JFK pauses after "...what your country can do for you," (Silero: speech 3.89-4.75 s, then 5.04 s).
+# JFK pauses after "And so my fellow Americans, ask not" (Silero: speech 3.89-4.75 s, then 5.04 s).
 JFK_PAUSE_SECONDS = 4.9
 
 Turns = list[tuple[float, float, str]]

@@ -12,9 +12,9 @@ import pytest
 from sofacast.media import ffmpeg
 from sofacast.records import Segment, SpeakerTurn, Word
 from sofacast.speakers.assign import label_segments
-from sofacast.speakers.channels import one_speaker_per_channel
+from sofacast.speakers.channels import ChannelEvidence, one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
-from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames
+from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames, weights_path
 from tests import real_voices
 from tests.conftest import REAL_SPEECH, RECORDINGS, ROOT
 from tests.scoring import diarization_error_rate
@@ -42,20 +42,49 @@ def test_legacy_checkpoint_reader_gives_torchs_tensors(tmp_path: Path) -> None:
     assert np.array_equal(loaded["model_state"]["b"], np.ones(5, np.float32))
 
 
-def test_numpy_encoder_equals_torch_lstm_on_the_bundled_weights() -> None:
+def shipped_network() -> dict[str, np.ndarray]:
+    """The shipped graph's tensors under torch's names and gate order, as resemblyzer's checkpoint holds them."""
+    onnx = pytest.importorskip("onnx")
+    from onnx import numpy_helper
+
+    tensors = {t.name: numpy_helper.to_array(t) for t in onnx.load(str(weights_path())).graph.initializer}
+
+    def torch_gates(matrix: np.ndarray) -> np.ndarray:
+        i, o, f, c = np.split(matrix, 4, axis=0)  # ONNX's order; torch's is i, f, g(= c), o
+        return np.ascontiguousarray(np.concatenate([i, f, c, o]))
+
+    network = {"linear.weight": tensors["linear_weight"].copy(), "linear.bias": tensors["linear_bias"].copy()}
+    for layer in range(3):
+        network[f"lstm.weight_ih_l{layer}"] = torch_gates(tensors[f"W{layer}"][0])
+        network[f"lstm.weight_hh_l{layer}"] = torch_gates(tensors[f"R{layer}"][0])
+        bias_ih, bias_hh = np.split(tensors[f"B{layer}"][0], 2)
+        network[f"lstm.bias_ih_l{layer}"], network[f"lstm.bias_hh_l{layer}"] = torch_gates(bias_ih), torch_gates(bias_hh)
+    return network
+
+
+def test_onnx_encoder_equals_torch_lstm_on_the_bundled_weights() -> None:
+    """The shipped graph computes what torch.nn.LSTM computes with the same tensors."""
     torch = pytest.importorskip("torch")
-    encoder = VoiceEncoder.bundled()
-    mels = np.random.default_rng(0).random((4, 60, 40)).astype(np.float32)
+    network = shipped_network()
     lstm = torch.nn.LSTM(40, 256, 3, batch_first=True)
-    lstm.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in encoder.w.items() if k.startswith("lstm.")})
+    lstm.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in network.items() if k.startswith("lstm.")})
     linear = torch.nn.Linear(256, 256)
-    linear.load_state_dict({"weight": torch.from_numpy(encoder.w["linear.weight"]),
-                            "bias": torch.from_numpy(encoder.w["linear.bias"])})
+    linear.load_state_dict({"weight": torch.from_numpy(network["linear.weight"]),
+                            "bias": torch.from_numpy(network["linear.bias"])})
+    mels = np.random.default_rng(0).random((4, 60, 40)).astype(np.float32)
     with torch.no_grad():
         _, (hidden, _) = lstm(torch.from_numpy(mels))
         expected = torch.relu(linear(hidden[-1]))
         expected = (expected / expected.norm(dim=1, keepdim=True)).numpy()
-    assert np.abs(encoder.embed(mels) - expected).max() < 1e-5
+    assert np.abs(VoiceEncoder.bundled().embed(mels) - expected).max() < 1e-5
+
+
+def test_converter_rebuilds_the_shipped_graph_from_resemblyzers_tensors(tmp_path: Path) -> None:
+    from tools.convert_resemblyzer import convert
+
+    np.savez(tmp_path / "network.npz", **shipped_network())
+    convert(tmp_path / "network.npz", tmp_path / "encoder.onnx")
+    assert (tmp_path / "encoder.onnx").read_bytes() == weights_path().read_bytes()
 
 
 def test_mel_features_equal_librosa() -> None:
@@ -110,6 +139,15 @@ def test_real_voices(pieces: list[str], phone: bool, limit: float) -> None:
 def test_stereo_with_one_speaker_per_channel_is_recognized() -> None:
     assert one_speaker_per_channel(ffmpeg.decode(REAL_SPEECH / "stereo_diarization.wav", channels=2))
     assert not one_speaker_per_channel(ffmpeg.decode(REAL_SPEECH / "jfk.flac", channels=2))  # same voice on both sides
+
+
+@pytest.mark.parametrize("name", ["stereo_diarization.wav", "jfk.flac"])
+def test_channel_evidence_gathered_block_by_block_gives_the_same_verdict(name: str) -> None:
+    stereo = ffmpeg.decode(REAL_SPEECH / name, channels=2)
+    evidence = ChannelEvidence()
+    for start in range(0, len(stereo), 12_345):  # blocks that never line up with the 50 ms frames
+        evidence.add(stereo[start:start + 12_345])
+    assert evidence.one_speaker_per_channel() == one_speaker_per_channel(stereo) == (name == "stereo_diarization.wav")
 
 
 def test_segments_split_where_the_speaker_changes() -> None:

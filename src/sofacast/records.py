@@ -34,7 +34,8 @@ class TranscribeOptions:
     beam_size: int = 5
     word_timestamps: bool = True
     vad: bool = True
-    # Speech is cut at silences into chunks of about this many seconds, decoded `workers` at a time.
+    # openai-whisper: speech is cut at silences into chunks of about this many seconds. (faster-whisper packs
+    # it into Whisper's own 30 s windows, decoded `workers` at a time.)
     chunk_seconds: float = 60.0
     workers: int = 2
     threads_per_worker: int = 1

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from sofacast.media import vad
 from sofacast.media.ffmpeg import SAMPLE_RATE
-from sofacast.media.vad import PAD_SECONDS, Span, plan_chunks, speech_spans
+from sofacast.media.vad import PAD_SECONDS, WINDOW_SECONDS, Span, pack_windows, plan_chunks, speech_spans
 
 EPS = 1e-9
 
@@ -156,3 +156,31 @@ def test_chunks_cover_all_speech_in_order_and_cut_only_in_silence(sample: tuple[
         if index + 1 < len(chunks):  # a chunk ends early only at a long silence
             following = members[index + 1][0]
             assert group[-1].end - chunk.start >= target or following.start - group[-1].end > max_gap
+
+
+# --- pack_windows: speech gathered into Whisper windows ----------------------------------------------
+
+def test_windows_fill_up_to_thirty_seconds_and_start_and_end_with_speech() -> None:
+    spans = [Span(0.5 + 10.5 * i, 10.5 + 10.5 * i) for i in range(6)]  # 10 s of speech, then 0.5 s pauses
+    assert pack_windows(spans) == [Span(0.5, 21.0), Span(21.5, 42.0), Span(42.5, 63.0)]  # a third span would pass 30 s
+
+
+def test_a_long_silence_ends_a_window_and_is_left_out() -> None:
+    assert pack_windows([Span(1.0, 3.0), Span(8.0, 10.0)]) == [Span(1.0, 3.0), Span(8.0, 10.0)]
+    assert pack_windows([Span(1.0, 3.0), Span(4.5, 10.0)]) == [Span(1.0, 10.0)]
+
+
+def test_speech_longer_than_a_window_is_cut_into_windows() -> None:
+    assert pack_windows([Span(0.0, 70.0)]) == [Span(0.0, 30.0), Span(30.0, 60.0), Span(60.0, 70.0)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(speech(), st.floats(0.5, 5.0))
+def test_windows_hold_all_speech_in_order_and_never_pass_thirty_seconds(sample: tuple[list[Span], float], max_gap: float) -> None:
+    spans, _duration = sample
+    windows = pack_windows(spans, max_gap_seconds=max_gap)
+    assert all(w.end - w.start <= WINDOW_SECONDS + EPS for w in windows)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(windows))
+    for span in spans:  # every moment of speech lies in a window
+        covered = sum(max(0.0, min(w.end, span.end) - max(w.start, span.start)) for w in windows)
+        assert math.isclose(covered, span.end - span.start, abs_tol=1e-6)

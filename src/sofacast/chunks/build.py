@@ -90,7 +90,9 @@ def find_boundaries(transcript: Transcript, episode: Episode, hosts: Sequence[st
     boundaries = [Boundary(_start(part, turns[0]), "question", part.text, part.turn.who, None if index is None else index + 1)
                   for part, index in question_turns(turns, askers, episode.questions)]
     if not boundaries or boundaries[0].start > turns[0].start:
-        boundaries.insert(0, Boundary(turns[0].start, "intro"))
+        # From the very start, as the last chunk runs to the very end: music or silence before the first
+        # word belongs to the intro (and the first word's time depends on how Whisper was run).
+        boundaries.insert(0, Boundary(0.0, "intro"))
     outro = _outro_start(turns, askers, boundaries[-1].start)
     if outro is not None:
         boundaries.append(Boundary(outro, "outro"))

@@ -7,7 +7,8 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -158,6 +159,31 @@ def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.
         raise MediaError(f"{path.name} holds no audio (decoded {audio.size / sample_rate / channels:.2f} s)",
                          "The file is empty or truncated; pull the episode again with --force.")
     return audio if channels == 1 else audio.reshape(-1, channels)
+
+
+def stream(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1, block_seconds: float = 30.0) -> Iterator[np.ndarray]:
+    """Decode block by block: float32 (samples, channels), so a long episode's PCM is never held twice."""
+    _require_file(path)
+    block_bytes = int(block_seconds * sample_rate) * channels * 2
+    produced = 0
+    with tempfile.TemporaryFile() as errors, subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-threads", "0", "-i", _arg(path), "-vn",
+             "-f", "s16le", "-acodec", "pcm_s16le", "-ac", str(channels), "-ar", str(sample_rate), "-"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, preexec_fn=_ARM) as process:
+        assert process.stdout is not None
+        faults.checkpoint("ffmpeg:running")
+        while data := process.stdout.read(block_bytes):
+            samples = np.frombuffer(data[:len(data) // (2 * channels) * 2 * channels], np.int16)
+            produced += len(samples)
+            yield (samples.astype(np.float32) / np.float32(32768.0)).reshape(-1, channels)
+        process.wait()
+        errors.seek(0)
+        if process.returncode != 0:
+            raise MediaError(f"cannot decode {path.name}: {_last_error_line(errors.read())}",
+                             "The file is corrupt or not audio; pull the episode again with --force.")
+    if produced < sample_rate // 10 * channels:
+        raise MediaError(f"{path.name} holds no audio (decoded {produced / sample_rate / channels:.2f} s)",
+                         "The file is empty or truncated; pull the episode again with --force.")
 
 
 def check_playable(path: Path, seconds: float = 5.0) -> MediaInfo:

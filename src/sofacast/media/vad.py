@@ -1,16 +1,26 @@
-"""Voice activity (Silero, shipped inside faster-whisper) and the plan of chunks transcribed in parallel."""
+"""Voice activity (Silero, shipped inside faster-whisper) and how speech is cut for decoding.
+
+One pass of voice activity serves both transcription and speakers: Whisper's windows are cut at its
+pauses, and the speaker encoder's windows never cross one.
+"""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from sofacast.media.ffmpeg import SAMPLE_RATE
 
-# Silences at least this long may end a chunk; shorter pauses sit inside sentences.
-MIN_SILENCE_MS = 300
+# Silences at least this long end a span. Speaker turns often change at pauses this quick, and
+# faster-whisper's batched pipeline cuts its windows at 160 ms pauses too.
+MIN_SILENCE_MS = 150
+# Whisper hears 30 s at a time; Silero cuts longer speech at its quietest point.
+WINDOW_SECONDS = 30.0
+# A silence longer than this is left out of every window: Whisper has nothing to hear there.
+MAX_GAP_SECONDS = 2.0
 # Speech padding kept around each chunk, so no word is clipped at a cut.
 PAD_SECONDS = 0.2
 
@@ -22,13 +32,36 @@ class Span:
 
 
 def speech_spans(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS) -> list[Span]:
+    """Speech, none longer than one Whisper window."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    stamps = get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=min_silence_ms))
+    options = VadOptions(min_silence_duration_ms=min_silence_ms, max_speech_duration_s=WINDOW_SECONDS)
+    stamps = get_speech_timestamps(audio, options)
     return [Span(float(s["start"]) / SAMPLE_RATE, float(s["end"]) / SAMPLE_RATE) for s in stamps]
 
 
-def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float = 2.0,
+def pack_windows(spans: list[Span], seconds: float = WINDOW_SECONDS, max_gap_seconds: float = MAX_GAP_SECONDS) -> list[Span]:
+    """Consecutive speech gathered into windows as full as fit in `seconds`, each starting and ending
+    with speech, so each can be decoded on its own and in a batch with the others."""
+    windows: list[Span] = []
+    for span in _no_longer_than(spans, seconds):
+        if windows and span.end - windows[-1].start <= seconds and span.start - windows[-1].end <= max_gap_seconds:
+            windows[-1] = Span(windows[-1].start, span.end)
+        else:
+            windows.append(span)
+    return windows
+
+
+def _no_longer_than(spans: list[Span], seconds: float) -> Iterator[Span]:
+    for span in spans:
+        start = span.start
+        while span.end - start > seconds:  # only if Silero's own cut failed: cut blindly
+            yield Span(start, start + seconds)
+            start += seconds
+        yield Span(start, span.end)
+
+
+def plan_chunks(audio: np.ndarray, target_seconds: float, max_gap_seconds: float = MAX_GAP_SECONDS,
                 spans: list[Span] | None = None) -> list[Span]:
     """Group speech into chunks of about `target_seconds`, cut in the middle of silences.
 

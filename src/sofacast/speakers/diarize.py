@@ -1,8 +1,9 @@
 """Who spoke when, from the voice alone: Silero speech spans, GE2E window embeddings, clustering.
 
-Windows of 1.5 s every 0.75 s never cross a pause that Silero hears, so turn changes at pauses are
-exact; changes inside continuous speech are located to about one hop. Clustering is in
-`clustering`; the expected speaker count (hosts + guests) guides it when known.
+Windows of 1.5 s every 0.75 s never cross a pause that Silero hears (the same voice activity the
+transcription was cut at, found once), so turn changes at pauses are exact; changes inside continuous
+speech are located to about one hop. Clustering is in `clustering`; the expected speaker count
+(hosts + guests) guides it when known.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ Progress = Callable[[int, int], None]
 WINDOW_SECONDS = 1.5
 HOP_SECONDS = 0.75
 MIN_WINDOW_SECONDS = 0.4
-# Pauses this short split speech spans for diarization (turn changes are often quick).
-TURN_SILENCE_MS = 150
 GRID_SECONDS = 0.05
 # Same-speaker speech separated by a pause shorter than this is one turn.
 JOIN_PAUSE_SECONDS = 1.0
@@ -151,11 +150,12 @@ def _join(runs: list[tuple[float, float, int]], names: dict[int, str]) -> list[S
 
 
 def diarize_voices(audio: np.ndarray, expected: int | None = None, encoder: VoiceEncoder | None = None,
-                   on_progress: Progress | None = None) -> Diarization:
-    """Speaker turns labelled S1, S2, ... by first appearance, and each label's mean voice embedding."""
+                   on_progress: Progress | None = None, speech: list[Span] | None = None) -> Diarization:
+    """Speaker turns labelled S1, S2, ... by first appearance, and each label's mean voice embedding.
+    `speech`: the audio's voice activity, when the caller has found it already."""
     encoder = encoder or VoiceEncoder.bundled()
     duration = len(audio) / SAMPLE_RATE
-    spans = speech_spans(audio, min_silence_ms=TURN_SILENCE_MS)
+    spans = speech_spans(audio) if speech is None else speech
     windows = plan_windows(spans)
     if not windows:
         return Diarization([], "voices")

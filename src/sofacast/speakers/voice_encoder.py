@@ -1,14 +1,17 @@
-"""Speaker embeddings with resemblyzer's GE2E voice encoder, run in numpy (no torch).
+"""Speaker embeddings with resemblyzer's GE2E voice encoder, run by ONNX Runtime (no torch).
 
 The network is three LSTM layers (40 mel bands -> 256) and a linear layer, trained with the
 generalized end-to-end loss (Wan et al., 2018) on LibriSpeech, VoxCeleb 1 and 2. Its weights come
 from resemblyzer 0.1.4's `pretrained.pt` (Apache-2.0), converted once by `tools/convert_resemblyzer.py` (in the repository) into
-`data/voice_encoder.npz`, which ships inside this package; they are checked by sha256 when loaded.
+the ONNX graph `data/voice_encoder.onnx`, which ships inside this package; it is checked by sha256 when
+loaded. ONNX Runtime's LSTM embeds about three times faster than the same network written in numpy
+(measured on 256 windows of 1.5 s: 0.6 s against 1.9 s, two cores); the mel features stay numpy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,9 +27,8 @@ N_MELS = 40
 FRAMES_PER_SECOND = SAMPLE_RATE / HOP
 # resemblyzer raises quiet recordings to this level before embedding (never lowers loud ones).
 TARGET_DBFS = -30.0
-WEIGHTS_FILE = "voice_encoder.npz"
-WEIGHTS_SHA256 = "ce77ae41595ba6f1344d5bb5d45dd28d1af2faf8c069cd208de2c335a8115a30"
-LAYERS = 3
+WEIGHTS_FILE = "voice_encoder.onnx"
+WEIGHTS_SHA256 = "899095e9996f439cd387ec30a0cfe7395e37be3df5c4cc62814cb701603d7c61"
 
 
 def _hz_to_mel(hz: np.ndarray | float) -> np.ndarray:
@@ -86,15 +88,17 @@ def normalize_volume(audio: np.ndarray) -> np.ndarray:
     return audio * np.float32(10 ** (change_db / 20)) if change_db > 0 else audio
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 class VoiceEncoder:
-    def __init__(self, weights: dict[str, np.ndarray]) -> None:
-        self.w = {name: np.ascontiguousarray(array, dtype=np.float32) for name, array in weights.items()}
-        for layer in range(LAYERS):
-            self.w[f"bias_l{layer}"] = self.w[f"lstm.bias_ih_l{layer}"] + self.w[f"lstm.bias_hh_l{layer}"]
+    """The GE2E network in an ONNX Runtime session (ONNX Runtime comes with faster-whisper)."""
+
+    def __init__(self, model: bytes, threads: int) -> None:
+        import onnxruntime
+
+        settings = onnxruntime.SessionOptions()
+        settings.intra_op_num_threads = threads
+        settings.inter_op_num_threads = 1
+        settings.log_severity_level = 3  # its warnings about unused initializers are noise to a user
+        self._session = onnxruntime.InferenceSession(model, settings, providers=["CPUExecutionProvider"])
 
     @classmethod
     def bundled(cls) -> VoiceEncoder:
@@ -102,33 +106,7 @@ class VoiceEncoder:
 
     def embed(self, mels: np.ndarray) -> np.ndarray:
         """Embeddings of a batch of equal-length mel windows (batch, frames, 40) -> (batch, 256), L2-normed."""
-        hidden = self._lstm(mels.astype(np.float32))
-        raw = np.maximum(hidden @ self.w["linear.weight"].T + self.w["linear.bias"], 0)
-        norms = np.linalg.norm(raw, axis=1, keepdims=True)
-        return raw / np.maximum(norms, 1e-9)
-
-    def _lstm(self, inputs: np.ndarray) -> np.ndarray:
-        """The last layer's final hidden state; gate order i, f, g, o as in torch.nn.LSTM."""
-        batch, steps, _ = inputs.shape
-        sequence = inputs
-        for layer in range(LAYERS):
-            w_ih, w_hh = self.w[f"lstm.weight_ih_l{layer}"], self.w[f"lstm.weight_hh_l{layer}"]
-            size = w_hh.shape[1]
-            # Input projections for every step at once: one big matrix product instead of `steps` small ones.
-            projected = (sequence.reshape(batch * steps, -1) @ w_ih.T + self.w[f"bias_l{layer}"]).reshape(batch, steps, -1)
-            h = np.zeros((batch, size), np.float32)
-            c = np.zeros((batch, size), np.float32)
-            outputs = np.empty((batch, steps, size), np.float32) if layer < LAYERS - 1 else None
-            for t in range(steps):
-                gates = projected[:, t] + h @ w_hh.T
-                i, f, g, o = (gates[:, k * size:(k + 1) * size] for k in range(4))
-                c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-                h = _sigmoid(o) * np.tanh(c)
-                if outputs is not None:
-                    outputs[:, t] = h
-            if outputs is not None:
-                sequence = outputs
-        return h
+        return self._session.run(None, {"mels": np.ascontiguousarray(mels, dtype=np.float32)})[0]
 
 
 def weights_path() -> Path:
@@ -139,10 +117,10 @@ def weights_path() -> Path:
 def _bundled_encoder() -> VoiceEncoder:
     path = weights_path()
     try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        model = path.read_bytes()
     except OSError as exc:
         raise ModelError(f"the voice encoder weights are missing ({path})", "reinstall sofacast") from exc
+    digest = hashlib.sha256(model).hexdigest()
     if digest != WEIGHTS_SHA256:
         raise ModelError(f"the voice encoder weights at {path} are damaged (sha256 {digest[:12]}…)", "reinstall sofacast")
-    with np.load(path) as archive:
-        return VoiceEncoder({name: archive[name] for name in archive.files})
+    return VoiceEncoder(model, threads=max(1, min(os.cpu_count() or 1, 8)))

@@ -10,6 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from sofacast.errors import EngineError
+from sofacast.media.vad import Span
 from sofacast.records import Segment, TranscribeOptions
 from sofacast.transcribe.models import ModelSource
 
@@ -25,9 +26,11 @@ def options_for_this_machine() -> TranscribeOptions:
 class Engine(Protocol):
     name: str
 
-    def transcribe(self, audio: np.ndarray, options: TranscribeOptions, names: Sequence[str] = ()) -> Iterator[Segment]:
+    def transcribe(self, audio: np.ndarray, options: TranscribeOptions, names: Sequence[str] = (),
+                   speech: Sequence[Span] | None = None) -> Iterator[Segment]:
         """Yield segments in time order as they are decoded (ids are assigned by the caller). `names`: the
-        people the show and episode name, for an engine that can be told what to listen for."""
+        people the show and episode name, for an engine that can be told what to listen for. `speech`: the
+        audio's voice activity, when the caller has found it already (the speaker stage uses it too)."""
         ...
 
 

@@ -75,10 +75,14 @@ class OpenAIWhisperEngine:
         torch.set_num_threads(max(1, options.workers * options.threads_per_worker))
         self._model = _load(model)
 
-    def transcribe(self, audio: np.ndarray, options: TranscribeOptions, names: Sequence[str] = ()) -> Iterator[Segment]:
+    def transcribe(self, audio: np.ndarray, options: TranscribeOptions, names: Sequence[str] = (),
+                   speech: Sequence[Span] | None = None) -> Iterator[Segment]:
         # openai-whisper has no hotwords, and an initial prompt naming people made tiny.en drop and invent
         # speech (benchmarks/bench_names.py): names are only corrected afterwards (sofacast.transcribe.known_names).
-        chunks = plan_chunks(audio, options.chunk_seconds) if options.vad else [Span(0.0, len(audio) / SAMPLE_RATE)]
+        # Whisper's own sequential decoding over chunks of about a minute, cut at pauses.
+        whole = [Span(0.0, len(audio) / SAMPLE_RATE)]
+        spans = None if speech is None else list(speech)
+        chunks = plan_chunks(audio, options.chunk_seconds, spans=spans) if options.vad else whole
         for chunk in chunks:
             piece = audio[int(chunk.start * SAMPLE_RATE): int(chunk.end * SAMPLE_RATE)]
             result = self._model.transcribe(

@@ -14,9 +14,10 @@ from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.hashing import sha256_file
 from sofacast.media import ffmpeg
+from sofacast.media.vad import Span, speech_spans
 from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, MadeFrom, Segment, Show, TranscribeOptions, Transcript
 from sofacast.speakers import labelling
-from sofacast.speakers.channels import one_speaker_per_channel
+from sofacast.speakers.channels import ChannelEvidence
 from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe import known_names, publisher
@@ -46,28 +47,70 @@ class TranscribeResult:
 
 
 class _Audio:
-    """The episode's audio, decoded once and only if some stage needs it."""
+    """The episode's audio at 16 kHz, decoded once and only if some stage needs it.
+
+    Decoded block by block into one preallocated mono array: a stereo file is mixed down while its
+    channels are compared, so only a recording with one speaker per channel is ever held in stereo.
+    """
 
     def __init__(self, media: Path) -> None:
         self.media = media
         self._mono: np.ndarray | None = None
-        self._stereo: np.ndarray | None = None
-        self._probed = False
+        self._split = False
+        self._speech: list[Span] | None = None
 
-    def stereo(self) -> np.ndarray | None:
-        if not self._probed:
-            self._probed = True
-            if ffmpeg.probe(self.media).channels == 2:
-                self._stereo = ffmpeg.decode(self.media, channels=2)
-        return self._stereo
+    def _load(self) -> np.ndarray:
+        info = ffmpeg.probe(self.media)
+        channels = 2 if info.channels == 2 else 1
+        evidence = ChannelEvidence() if channels == 2 else None
+        mono = _Samples(info.duration)
+        for block in ffmpeg.stream(self.media, channels=channels):
+            if evidence is not None:
+                evidence.add(block)
+            mono.append(block.mean(axis=1, dtype=np.float32) if channels == 2 else block[:, 0])
+        self._split = evidence is not None and evidence.one_speaker_per_channel()
+        return mono.array()
 
     def mono(self) -> np.ndarray:
         if self._mono is None:
-            self._mono = self._stereo.mean(axis=1) if self._stereo is not None else ffmpeg.decode(self.media)
+            self._mono = self._load()
         return self._mono
+
+    def sides(self) -> list[np.ndarray] | None:
+        """Each channel alone, when the recording has one speaker per channel."""
+        self.mono()
+        if not self._split:
+            return None
+        stereo = ffmpeg.decode(self.media, channels=2)
+        return [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
 
     def duration(self) -> float:
         return len(self.mono()) / ffmpeg.SAMPLE_RATE
+
+    def speech(self) -> list[Span]:
+        """Voice activity of the mono mix, found once for both the engine and the speaker stage."""
+        if self._speech is None:
+            self._speech = speech_spans(self.mono())
+        return self._speech
+
+
+class _Samples:
+    """A float32 array filled block by block, sized from the probed duration (grown if the probe was short)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self._data = np.empty(int(((seconds or 600.0) + 1.0) * ffmpeg.SAMPLE_RATE), np.float32)
+        self._size = 0
+
+    def append(self, block: np.ndarray) -> None:
+        if self._size + len(block) > len(self._data):
+            grown = np.empty(max(self._size + len(block), int(len(self._data) * 1.5)), np.float32)
+            grown[:self._size] = self._data[:self._size]
+            self._data = grown
+        self._data[self._size:self._size + len(block)] = block
+        self._size += len(block)
+
+    def array(self) -> np.ndarray:
+        return self._data[:self._size]
 
 
 class Transcriber:
@@ -127,7 +170,8 @@ class Transcriber:
                         on_progress: ProgressCallback | None) -> None:
         if labelling.needs_diarization(transcript, show, episode):
             stage = self._speaker_progress(transcript.episode, audio.duration(), on_progress)
-            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage)
+            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage,
+                                   speech=audio.speech())
             labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
         voiceprints = Voiceprints.load(self.workspace.root)
         labelling.apply_names(transcript, show, episode, voiceprints)
@@ -141,19 +185,18 @@ class Transcriber:
 
     def _transcribe(self, slug: str, audio: _Audio, source: MadeFrom | None, on_progress: ProgressCallback | None,
                     names: list[str]) -> Transcript:
-        stereo = audio.stereo()
-        if stereo is not None and one_speaker_per_channel(stereo):
-            sides = [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
+        sides = audio.sides()
+        if sides is not None:
             segments = self._decode_channels(sides, on_progress, names)
         else:
-            segments = self._decode(audio.mono(), on_progress, 0.0, len(audio.mono()) / ffmpeg.SAMPLE_RATE, names)
+            segments = self._decode(audio.mono(), on_progress, 0.0, audio.duration(), names, audio.speech())
         for index, segment in enumerate(segments):
             segment.id = index
         transcript = Transcript(
             episode=slug, language=self.options.language, duration=audio.duration(), engine=self.engine_name,
             model=self.model.name, options=self.options, segments=segments, source=source,
         )
-        if stereo is not None and any(segment.label for segment in segments):
+        if sides is not None and any(segment.label for segment in segments):
             inputs = DiarizationInputs(labelling.DIARIZATION_VERSION)
             labelling.attach(transcript, labelling.channel_diarization(segments), inputs)
         return transcript
@@ -175,9 +218,9 @@ class Transcriber:
         return transcript
 
     def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float,
-                names: list[str]) -> list[Segment]:
+                names: list[str], speech: list[Span] | None = None) -> list[Segment]:
         segments = []
-        for segment in self.engine().transcribe(audio, self.options, names):
+        for segment in self.engine().transcribe(audio, self.options, names, speech):
             segments.append(segment)
             if on_progress:
                 on_progress(min(offset + segment.end, total), total)
