@@ -71,3 +71,16 @@ def _best_mapping(overlap: np.ndarray) -> int:
     if refs > hyps:
         return _best_mapping(overlap.T)
     return max(int(sum(overlap[r, c] for r, c in enumerate(choice))) for choice in itertools.permutations(range(hyps), refs))
+
+
+def loudness_and_true_peak(samples: np.ndarray, sample_rate: int) -> tuple[float, float]:
+    """Integrated loudness (LUFS, pyloudnorm's BS.1770-4) and true peak (dBTP: 4x oversampled, as BS.1770 defines it).
+
+    An independent meter: ffmpeg makes the podcast MP3, so ffmpeg must not be the one to judge it.
+    """
+    import pyloudnorm
+    from scipy.signal import resample_poly
+
+    lufs = pyloudnorm.Meter(sample_rate).integrated_loudness(samples)
+    oversampled = resample_poly(samples, 4, 1, axis=0)
+    return float(lufs), float(20 * np.log10(np.abs(oversampled).max()))

@@ -140,7 +140,7 @@ def test_a_killed_transcription_is_redone_whole(show: Path, clip: Path, fault: s
     assert transcript["segments"] and all((show / "transcripts" / f"short{s}").is_file() for s in (".vtt", ".srt", ".txt"))
 
 
-@pytest.mark.parametrize("fault", ["audio:programme-written", "ffmpeg:running@2", "ffmpeg:running@3", "atomic:before-rename",
+@pytest.mark.parametrize("fault", ["audio:programme-measured", "ffmpeg:running@1", "ffmpeg:running@2", "atomic:before-rename",
                                    "feed:before-replace"])
 def test_a_killed_feed_keeps_the_published_one_and_its_guids(show: Path, fault: str) -> None:
     for slug in ("the-attribution-problem", "capacity-building"):  # one episode to encode is enough

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -204,15 +204,6 @@ def check_playable(path: Path, seconds: float = 5.0) -> MediaInfo:
     return info
 
 
-def encode_file(source: Path, target: Path, bitrate: str, filters: str = "", sample_rate: int = 44100) -> None:
-    """Encode an audio file (a WAV, say) to `target`, whose suffix gives the format, through optional filters."""
-    chain = ["-af", filters] if filters else []
-    result = _run(["-y", "-i", _arg(source), "-vn", *chain, "-ar", str(sample_rate), "-b:a", bitrate, _arg(target)])
-    if result.returncode != 0:
-        raise MediaError(f"cannot encode {target.name}: {_last_error_line(result.stderr)}",
-                         "Check that the episode's media and the intro/outro clips play in a media player.")
-
-
 def extract_audio(source: Path, target_stem: Path) -> Path:
     """Write the audio track of `source` (e.g. a video) beside `target_stem`; copy it when the codec allows."""
     info = probe(source)
@@ -240,54 +231,83 @@ def encode(samples: np.ndarray, target: Path, sample_rate: int = SAMPLE_RATE, bi
 
 @dataclass(frozen=True)
 class Loudness:
-    """EBU R128 measurement by ffmpeg's loudnorm filter (first pass)."""
+    """EBU R128 measurement of a whole programme by ffmpeg's ebur128 filter."""
 
     integrated: float  # LUFS
-    true_peak: float  # dBTP
-    range: float  # LU
-    threshold: float
-    offset: float
+    sample_peak: float  # dBFS
 
 
-def measure_loudness(path: Path, target_lufs: float = -16.0, true_peak: float = -1.5, loudness_range: float = 11.0,
-                     before: str = "") -> Loudness:
-    """Measure `path` (after the `before` filters, if any)."""
-    _require_file(path)
-    chain = f"{before}," if before else ""
-    loudnorm = f"loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:print_format=json"
-    result = _run(["-i", _arg(path), "-vn", "-af", chain + loudnorm, "-f", "null", "-"])
-    text = result.stderr.decode("utf-8", "replace")
-    found = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
-    if result.returncode != 0 or not found:
-        raise MediaError(f"cannot measure the loudness of {path.name}: {_last_error_line(result.stderr)}",
-                         "Check the file plays in a media player.")
-    import json
-
-    values = json.loads(found.group(0))
-
-    def number(key: str) -> float:
-        return float(values[key]) if values[key] not in ("-inf", "inf") else -99.0
-
-    return Loudness(number("input_i"), number("input_tp"), number("input_lra"), number("input_thresh"), number("target_offset"))
+def _programme_graph(inputs: int, channels: int, sample_rate: int) -> str:
+    """Every input as float samples at the output's rate and channels, then joined end to end, as [programme]."""
+    layout = "mono" if channels == 1 else "stereo"
+    parts = [f"[{i}:a:0]aformat=sample_fmts=fltp:sample_rates={sample_rate}:channel_layouts={layout}[in{i}]"
+             for i in range(inputs)]
+    joined = "".join(f"[in{i}]" for i in range(inputs))
+    return ";".join([*parts, f"{joined}concat=n={inputs}:v=0:a=1[programme]"])
 
 
-def peak_limiter(measured: Loudness, target_lufs: float = -16.0, true_peak: float = -1.5) -> str:
-    """A limiter that makes room for the gain to the target, or "" when the peaks already allow it.
+@dataclass(frozen=True)
+class Excerpt:
+    """`seconds` of `path` from `start`: a stretch of a long recording, read without decoding what comes before."""
 
-    loudnorm applies plain (linear) gain only if the raised peaks stay under the true-peak ceiling;
-    otherwise it falls back to dynamic compression that undershoots the target. Speech with sharp
-    peaks needs them limited first.
+    path: Path
+    start: float
+    seconds: float
+
+
+def _programme_inputs(parts: Sequence[Path | Excerpt]) -> list[str]:
+    args: list[str] = []
+    for part in parts:
+        if isinstance(part, Excerpt):
+            _require_file(part.path)
+            args += ["-ss", f"{part.start:.3f}", "-t", f"{part.seconds:.3f}", "-i", _arg(part.path)]
+        else:
+            _require_file(part)
+            args += ["-i", _arg(part)]
+    return args
+
+
+def measure_programme(parts: Sequence[Path | Excerpt], channels: int, sample_rate: int = 44100, filters: str = "") -> Loudness:
+    """Integrated loudness and sample peak of `parts` played end to end (through `filters`), in one decode, no encode."""
+    shaped = f"{filters}," if filters else ""
+    graph = (_programme_graph(len(parts), channels, sample_rate)
+             + f";[programme]{shaped}ebur128=framelog=quiet:peak=sample[measured]")
+    result = _run(["-loglevel", "info", "-nostats", *_programme_inputs(parts), "-filter_complex", graph,
+                   "-map", "[measured]", "-f", "null", "-"])
+    summary = result.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
+    integrated = re.search(r"\bI:\s+(-?[\d.]+|-inf) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if result.returncode != 0 or not integrated or not peak:
+        first = parts[0].path if isinstance(parts[0], Excerpt) else parts[0]
+        raise MediaError(f"cannot measure the loudness of {first.name}: {_last_error_line(result.stderr)}",
+                         "Check that the episode's media and the intro/outro clips play in a media player.")
+
+    def number(found: re.Match[str]) -> float:
+        return -99.0 if found.group(1) == "-inf" else float(found.group(1))
+
+    return Loudness(number(integrated), number(peak))
+
+
+def encode_programme(parts: Sequence[Path | Excerpt], target: Path, bitrate: str, channels: int, filters: str,
+                     sample_rate: int = 44100) -> None:
+    """Encode `parts` played end to end through `filters` to `target` (its suffix gives the format), in one pass."""
+    graph = _programme_graph(len(parts), channels, sample_rate) + f";[programme]{filters}[out]"
+    result = _run(["-y", *_programme_inputs(parts), "-filter_complex", graph, "-map", "[out]", "-ar", str(sample_rate),
+                   "-ac", str(channels), "-b:a", bitrate, _arg(target)])
+    if result.returncode != 0:
+        raise MediaError(f"cannot encode {target.name}: {_last_error_line(result.stderr)}",
+                         "Check that the episode's media and the intro/outro clips play in a media player.")
+
+
+def gain_and_true_peak_limit(gain_db: float, ceiling_dbtp: float, sample_rate: int = 44100, oversampling: int = 4) -> str:
+    """Filters that raise the level by `gain_db` and hold true peaks under `ceiling_dbtp`.
+
+    The limiter runs on 4x oversampled audio, as BS.1770 measures true peak, so peaks between samples
+    are caught too; it never raises the level itself (level=0) and compensates its look-ahead delay,
+    so chapter times stay where they were.
     """
-    gain = target_lufs - measured.integrated
-    if measured.true_peak + gain <= true_peak:
-        return ""
-    ceiling_db = true_peak - gain - 1.0  # 1 dB of margin: the limiter works on samples, the ceiling is true peak
-    limit = min(1.0, max(0.0625, 10 ** (ceiling_db / 20)))
-    return f"alimiter=limit={limit:.4f}:attack=5:release=50:level=0"
-
-
-def loudnorm_filter(measured: Loudness, target_lufs: float = -16.0, true_peak: float = -1.5, loudness_range: float = 11.0) -> str:
-    """The second pass of two-pass loudnorm: linear gain to the target, using the first pass's measurement."""
-    return (f"loudnorm=I={target_lufs}:TP={true_peak}:LRA={loudness_range}:measured_I={measured.integrated}:"
-            f"measured_TP={measured.true_peak}:measured_LRA={measured.range}:measured_thresh={measured.threshold}:"
-            f"offset={measured.offset}:linear=true")
+    level_in = min(64.0, max(1 / 64, 10 ** (gain_db / 20)))
+    limit = min(1.0, max(0.0625, 10 ** (ceiling_dbtp / 20)))
+    return (f"aresample={sample_rate * oversampling},"
+            f"alimiter=level_in={level_in:.6f}:limit={limit:.6f}:attack=5:release=50:level=0:latency=1,"
+            f"aresample={sample_rate}")
