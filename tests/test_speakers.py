@@ -14,7 +14,7 @@ from sofacast.records import Segment, SpeakerTurn, Word
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.channels import ChannelEvidence, one_speaker_per_channel
 from sofacast.speakers.diarize import diarize_voices
-from sofacast.speakers.voice_encoder import VoiceEncoder, mel_frames, weights_path
+from sofacast.speakers.voice_encoder import TARGET_DBFS, VoiceEncoder, mel_frames, volume_gain, weights_path
 from tests import real_voices
 from tests.conftest import REAL_SPEECH, RECORDINGS, ROOT
 from tests.scoring import diarization_error_rate
@@ -97,6 +97,19 @@ def test_mel_features_equal_librosa() -> None:
     ours = mel_frames(signal)
     assert ours.shape == golden.shape
     assert np.abs(ours - golden).max() <= 1e-5 * golden.max()
+    # Computed block by block from the audio itself (no padded copy of an hour): the blocks join seamlessly.
+    assert np.allclose(mel_frames(signal, block=7), ours, rtol=1e-5, atol=1e-6 * golden.max())
+    # The volume gain is applied inside, without a scaled copy: power scales by its square.
+    assert np.allclose(mel_frames(signal, gain=2.0), 4 * ours, rtol=1e-5, atol=1e-6 * golden.max())
+
+
+def test_volume_gain_lifts_quiet_audio_to_the_target_and_never_lowers() -> None:
+    rng = np.random.default_rng(0)
+    quiet = (0.01 * rng.standard_normal(100_000)).astype(np.float32)
+    gain = volume_gain(quiet, block=4096)  # several blocks, summed in float64
+    rms = np.sqrt(np.mean((quiet.astype(np.float64) * gain) ** 2))
+    assert 20 * np.log10(rms) == pytest.approx(TARGET_DBFS, abs=0.01)
+    assert volume_gain(quiet * 100) == 1.0 and volume_gain(np.zeros(10, np.float32)) == 1.0
 
 
 @pytest.mark.slow

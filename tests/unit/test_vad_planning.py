@@ -14,6 +14,7 @@ import math
 from unittest import mock
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,22 @@ def test_speech_spans_find_each_burst_of_vowels_between_silences() -> None:
         assert start - 0.6 <= span.start <= start + 0.3  # Silero pads speech by up to 0.4 s
         assert end - 0.3 <= span.end <= end + 0.6
     assert not any(span.start <= 3.5 <= span.end for span in spans)  # the middle of the long silence
+
+
+def test_speech_found_block_by_block_is_the_speech_found_at_once() -> None:
+    """An hour is searched ten minutes at a time: a block's end inside speech must not split it."""
+    audio = np.concatenate([silence(3.0), voice(3.0), silence(2.0), voice(1.5), silence(1.5),
+                            voice(2.0), silence(3.0)])
+    whole = speech_spans(audio)
+    # Blocks of a few seconds, heard with less context than the real ten-minute blocks, so each block
+    # is heard apart: the block ends fall inside bursts and inside pauses.
+    with mock.patch.object(vad, "CONTEXT_SECONDS", 3.0):
+        blocked_runs = {block: speech_spans(audio, block_seconds=block) for block in (2.0, 2.5, 4.5, 5.0)}
+    for block_seconds, blocked in blocked_runs.items():
+        assert len(blocked) == len(whole), block_seconds
+        for one, other in zip(whole, blocked, strict=True):
+            # Silero restarted a few seconds earlier pads a span's edges a little differently (measured: ≤ 0.3 s).
+            assert abs(one.start - other.start) <= 0.3 and abs(one.end - other.end) <= 0.3, (block_seconds, whole, blocked)
 
 
 def test_speech_spans_of_silence_are_empty() -> None:
@@ -184,3 +201,25 @@ def test_windows_hold_all_speech_in_order_and_never_pass_thirty_seconds(sample: 
     for span in spans:  # every moment of speech lies in a window
         covered = sum(max(0.0, min(w.end, span.end) - max(w.start, span.start)) for w in windows)
         assert math.isclose(covered, span.end - span.start, abs_tol=1e-6)
+
+
+@pytest.mark.slow
+def test_real_speech_found_block_by_block_covers_the_same_time() -> None:
+    """On a real recording, blocks much shorter than the real ten minutes: speech lost or gained at the
+    block ends stays under 1% of the speech (measured on the benchmark interview: 0.15 s and 0.37 s of 242 s)."""
+    from pathlib import Path
+
+    from sofacast.media import ffmpeg
+
+    audio = ffmpeg.decode(Path(__file__).parents[1] / "data" / "interviews" / "city-signals.mp3")
+
+    def centiseconds(spans: list[Span]) -> np.ndarray:
+        mask = np.zeros(len(audio) // 160 + 1, bool)
+        for span in spans:
+            mask[int(span.start * 100):int(span.end * 100)] = True
+        return mask
+
+    whole = centiseconds(speech_spans(audio, block_seconds=len(audio) / SAMPLE_RATE + 1))
+    blocked = centiseconds(speech_spans(audio, block_seconds=10.0))
+    assert whole.sum() > 1000  # there is speech to compare
+    assert (whole ^ blocked).sum() <= 0.01 * whole.sum()

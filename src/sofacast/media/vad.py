@@ -21,6 +21,9 @@ MIN_SILENCE_MS = 150
 WINDOW_SECONDS = 30.0
 # A silence longer than this is left out of every window: Whisper has nothing to hear there.
 MAX_GAP_SECONDS = 2.0
+# Voice activity is found this much audio at a time, hearing this much before and after (see speech_spans).
+BLOCK_SECONDS = 600.0
+CONTEXT_SECONDS = 5.0
 # Speech padding kept around each chunk, so no word is clipped at a cut.
 PAD_SECONDS = 0.2
 
@@ -31,8 +34,32 @@ class Span:
     end: float
 
 
-def speech_spans(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS) -> list[Span]:
-    """Speech, none longer than one Whisper window."""
+def speech_spans(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS, block_seconds: float = BLOCK_SECONDS) -> list[Span]:
+    """Speech, none longer than one Whisper window, found `block_seconds` at a time.
+
+    Silero over a whole hour holds two more copies of the audio (padded, and cut into overlapping
+    frames): a block at a time keeps that to minutes. Each block is heard with a few seconds before
+    and after it, so Silero's state has settled and its padding is whole at the block's edges; then
+    its spans are clipped to the block, and speech running across a block's end is joined again.
+    """
+    block, duration = int(block_seconds * SAMPLE_RATE), len(audio) / SAMPLE_RATE
+    spans: list[Span] = []
+    for first in range(0, len(audio), block):
+        start, end = first / SAMPLE_RATE, min(duration, (first + block) / SAMPLE_RATE)
+        heard_from = max(0.0, start - CONTEXT_SECONDS)
+        heard = audio[int(heard_from * SAMPLE_RATE):int((end + CONTEXT_SECONDS) * SAMPLE_RATE)]
+        for span in _silero(heard, min_silence_ms):
+            span = Span(max(start, span.start + heard_from), min(end, span.end + heard_from))
+            if span.end <= span.start:
+                continue
+            if spans and span.start == start == spans[-1].end and span.end - spans[-1].start <= WINDOW_SECONDS:
+                spans[-1] = Span(spans[-1].start, span.end)
+            else:
+                spans.append(span)
+    return spans
+
+
+def _silero(audio: np.ndarray, min_silence_ms: int) -> list[Span]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(min_silence_duration_ms=min_silence_ms, max_speech_duration_s=WINDOW_SECONDS)

@@ -18,7 +18,7 @@ from sofacast.media.ffmpeg import SAMPLE_RATE
 from sofacast.media.vad import Span, speech_spans
 from sofacast.records import SpeakerTurn
 from sofacast.speakers.clustering import cluster_speakers, unit
-from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, normalize_volume
+from sofacast.speakers.voice_encoder import FRAMES_PER_SECOND, VoiceEncoder, mel_frames, volume_gain
 
 # Called with (windows embedded so far, windows in all).
 Progress = Callable[[int, int], None]
@@ -62,7 +62,7 @@ def plan_windows(spans: list[Span]) -> list[_Window]:
 def embed_windows(audio: np.ndarray, windows: list[_Window], encoder: VoiceEncoder, batch: int = 64,
                   on_progress: Progress | None = None) -> np.ndarray:
     """One embedding per window, equal-length windows batched together; reports windows done."""
-    mels = mel_frames(normalize_volume(audio))
+    mels = mel_frames(audio, volume_gain(audio))
     by_length: dict[int, list[int]] = defaultdict(list)
     slices = []
     for index, window in enumerate(windows):

@@ -59,33 +59,51 @@ def mel_filterbank() -> np.ndarray:
     return weights.astype(np.float32)
 
 
-def mel_frames(audio: np.ndarray, block: int = 6000) -> np.ndarray:
-    """Power mel spectrogram, (frames, 40), one frame per 10 ms (centered, zero-padded STFT).
+def mel_frames(audio: np.ndarray, gain: float = 1.0, block: int = 6000) -> np.ndarray:
+    """Power mel spectrogram of `audio` * `gain`, (frames, 40), one frame per 10 ms (centered, zero-padded STFT).
 
-    Computed a minute at a time: the complex spectrum of a whole hour would need over a gigabyte.
+    Computed a minute at a time from the audio itself, never a padded or scaled copy of it: an hour of
+    audio is 230 MB, and its complex spectrum would be over a gigabyte.
     """
-    padded = np.pad(audio.astype(np.float32), N_FFT // 2)
-    count = 1 + (len(padded) - N_FFT) // HOP
-    if count <= 0:
+    count = 1 + len(audio) // HOP
+    if len(audio) + 2 * (N_FFT // 2) < N_FFT:
         return np.zeros((0, N_MELS), np.float32)
-    frames = np.lib.stride_tricks.as_strided(
-        padded, (count, N_FFT), (padded.strides[0] * HOP, padded.strides[0]), writeable=False)
-    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)  # periodic Hann, as scipy's get_window
+    window = (np.hanning(N_FFT + 1)[:-1] * gain).astype(np.float32)  # periodic Hann, as scipy's get_window
     filters = mel_filterbank().T
     out = np.empty((count, N_MELS), np.float32)
     for first in range(0, count, block):
-        spectrum = np.fft.rfft(frames[first:first + block] * window, axis=1)
+        frames = _frames(audio, first, min(block, count - first))
+        spectrum = np.fft.rfft(frames * window, axis=1)
         power = (spectrum.real ** 2 + spectrum.imag ** 2).astype(np.float32)
         out[first:first + block] = power @ filters
     return out
 
 
-def normalize_volume(audio: np.ndarray) -> np.ndarray:
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+def _frames(audio: np.ndarray, first: int, count: int) -> np.ndarray:
+    """`count` STFT frames from frame `first`, centred, with zeros beyond either end of the audio."""
+    start = first * HOP - N_FFT // 2
+    stop = start + (count - 1) * HOP + N_FFT
+    piece = np.zeros(stop - start, np.float32)
+    inside = audio[max(start, 0):min(stop, len(audio))]
+    piece[max(-start, 0):max(-start, 0) + len(inside)] = inside
+    return np.lib.stride_tricks.as_strided(piece, (count, N_FFT), (piece.strides[0] * HOP, piece.strides[0]),
+                                           writeable=False)
+
+
+def volume_gain(audio: np.ndarray, block: int = 1 << 20) -> float:
+    """The gain that brings quiet audio up to TARGET_DBFS (never down), as Resemblyzer's preprocessing does.
+
+    Summed a block at a time in float64: a float64 square of an hour of audio would be 460 MB.
+    """
+    if not len(audio):
+        return 1.0
+    energy = sum(float(np.dot(part, part)) for part in (audio[i:i + block].astype(np.float64)
+                                                      for i in range(0, len(audio), block)))
+    rms = np.sqrt(energy / len(audio))
     if rms <= 0:
-        return audio
+        return 1.0
     change_db = TARGET_DBFS - 20 * np.log10(rms)
-    return audio * np.float32(10 ** (change_db / 20)) if change_db > 0 else audio
+    return float(10 ** (change_db / 20)) if change_db > 0 else 1.0
 
 
 class VoiceEncoder:
