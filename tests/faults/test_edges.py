@@ -59,6 +59,19 @@ def test_chapter_times_beyond_what_id3_holds_are_clamped(tmp_path: Path) -> None
     measured("edge cases")
 
 
+def test_more_chapters_than_a_ctoc_counts_keep_the_first_255(tmp_path: Path) -> None:
+    """Found when tried: a three-hour publish had 300-odd chapters, and mutagen failed writing the CTOC
+    ("bytes must be in range(0, 256)"), so the feed failed with a traceback after the MP3 was made."""
+    path = tmp_path / "long.mp3"
+    ffmpeg.encode(ffmpeg.decode(RECORDINGS / "capacity-building.mp3")[:16000], path)
+    marks = [ChapterMark(10.0 * i, 10.0 * i + 10, f"Question {i}") for i in range(300)]
+    write_tags(path, EpisodeTags("t", "s", "a", chapters=marks), "fingerprint")
+    tags = ID3(path)
+    assert len(tags.getall("CHAP")) == 255 == len(tags.getall("CTOC")[0].child_element_ids)
+    assert max(c.start_time for c in tags.getall("CHAP")) == 2540 * 1000
+    measured("edge cases")
+
+
 def test_ctrl_c_is_one_line_and_leaves_nothing_behind(show: Path, tmp_path: Path) -> None:
     (tmp_path / "site").mkdir()
     with HostileServer(tmp_path / "site", hang_seconds=30) as server:

@@ -30,6 +30,9 @@ class ChapterMark:
     title: str
 
 
+MAX_ID3_CHAPTERS = 255
+
+
 @dataclass
 class EpisodeTags:
     title: str
@@ -87,7 +90,9 @@ def write_tags(path: Path, tags: EpisodeTags, audio_fingerprint: str) -> None:
         mime = "image/png" if tags.artwork.suffix.lower() == ".png" else "image/jpeg"
         id3.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=tags.artwork.read_bytes()))
     if tags.chapters:
-        marks = sorted(tags.chapters, key=lambda mark: (mark.start, mark.end))
+        # A CTOC counts its entries in one byte: the first 255 chapters go into the file's tags; the
+        # chapters JSON the feed links carries them all.
+        marks = sorted(tags.chapters, key=lambda mark: (mark.start, mark.end))[:MAX_ID3_CHAPTERS]
         ids = [f"chp{index}" for index in range(len(marks))]
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text="Chapters")]))
