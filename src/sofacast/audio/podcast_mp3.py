@@ -86,7 +86,7 @@ def _makeup_gain(source: Path, gain: float, settings: AudioSettings, scratch: Pa
     level plain gain would have given them.
     """
     excerpts = _excerpts(source)
-    raw = ffmpeg.measure_programme(excerpts, settings.channels, OUTPUT_RATE).integrated
+    raw = ffmpeg.measure_programme(excerpts, settings.channels, OUTPUT_RATE)
     if raw < SILENCE_LUFS:
         return 0.0
     wanted = raw + gain
@@ -94,7 +94,7 @@ def _makeup_gain(source: Path, gain: float, settings: AudioSettings, scratch: Pa
     def made(extra: float) -> float:
         limiter = ffmpeg.gain_and_true_peak_limit(gain + extra, settings.true_peak, OUTPUT_RATE)
         ffmpeg.encode_programme(excerpts, scratch, settings.bitrate, settings.channels, limiter, OUTPUT_RATE)
-        return ffmpeg.measure_programme([scratch], settings.channels, OUTPUT_RATE).integrated
+        return ffmpeg.measure_programme([scratch], settings.channels, OUTPUT_RATE)
 
     first = made(0.0)
     if wanted - first < 0.05:
@@ -140,7 +140,7 @@ def render(source: Path, target: Path, settings: AudioSettings) -> float:
             parts.append(outro)
         measured = ffmpeg.measure_programme(parts, settings.channels, OUTPUT_RATE)
         faults.checkpoint("audio:programme-measured")
-        gain = settings.loudness - measured.integrated
+        gain = settings.loudness - measured
         gain += _makeup_gain(source, gain, settings, scratch.enter_context(atomic.scratch_file(target, suffix=".excerpts.mp3")))
         limiter = ffmpeg.gain_and_true_peak_limit(gain, settings.true_peak, OUTPUT_RATE)
         ffmpeg.encode_programme(parts, target, settings.bitrate, settings.channels, limiter, OUTPUT_RATE)

@@ -152,12 +152,9 @@ def decode(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1) -> np.
     _require_file(path)
     result = _pcm(path, sample_rate, channels, ["-threads", "0"])
     if result.returncode != 0:
-        raise MediaError(f"cannot decode {path.name}: {_last_error_line(result.stderr)}",
-                         "The file is corrupt or not audio; pull the episode again with --force.")
+        raise _undecodable(path, result.stderr)
     audio = np.frombuffer(result.stdout, np.int16).astype(np.float32) / 32768.0
-    if audio.size < sample_rate // 10 * channels:
-        raise MediaError(f"{path.name} holds no audio (decoded {audio.size / sample_rate / channels:.2f} s)",
-                         "The file is empty or truncated; pull the episode again with --force.")
+    _require_audio(path, audio.size, sample_rate, channels)
     return audio if channels == 1 else audio.reshape(-1, channels)
 
 
@@ -179,10 +176,19 @@ def stream(path: Path, sample_rate: int = SAMPLE_RATE, channels: int = 1, block_
         process.wait()
         errors.seek(0)
         if process.returncode != 0:
-            raise MediaError(f"cannot decode {path.name}: {_last_error_line(errors.read())}",
-                             "The file is corrupt or not audio; pull the episode again with --force.")
-    if produced < sample_rate // 10 * channels:
-        raise MediaError(f"{path.name} holds no audio (decoded {produced / sample_rate / channels:.2f} s)",
+            raise _undecodable(path, errors.read())
+    _require_audio(path, produced, sample_rate, channels)
+
+
+def _undecodable(path: Path, stderr: bytes) -> MediaError:
+    return MediaError(f"cannot decode {path.name}: {_last_error_line(stderr)}",
+                      "The file is corrupt or not audio; pull the episode again with --force.")
+
+
+def _require_audio(path: Path, samples: int, sample_rate: int, channels: int) -> None:
+    """A tenth of a second at least: less is an empty or truncated file, not an episode."""
+    if samples < sample_rate // 10 * channels:
+        raise MediaError(f"{path.name} holds no audio (decoded {samples / sample_rate / channels:.2f} s)",
                          "The file is empty or truncated; pull the episode again with --force.")
 
 
@@ -229,14 +235,6 @@ def encode(samples: np.ndarray, target: Path, sample_rate: int = SAMPLE_RATE, bi
     return target
 
 
-@dataclass(frozen=True)
-class Loudness:
-    """EBU R128 measurement of a whole programme by ffmpeg's ebur128 filter."""
-
-    integrated: float  # LUFS
-    sample_peak: float  # dBFS
-
-
 def _programme_graph(inputs: int, channels: int, sample_rate: int) -> str:
     """Every input as float samples at the output's rate and channels, then joined end to end, as [programme]."""
     layout = "mono" if channels == 1 else "stereo"
@@ -267,25 +265,21 @@ def _programme_inputs(parts: Sequence[Path | Excerpt]) -> list[str]:
     return args
 
 
-def measure_programme(parts: Sequence[Path | Excerpt], channels: int, sample_rate: int = 44100, filters: str = "") -> Loudness:
-    """Integrated loudness and sample peak of `parts` played end to end (through `filters`), in one decode, no encode."""
+def measure_programme(parts: Sequence[Path | Excerpt], channels: int, sample_rate: int = 44100, filters: str = "") -> float:
+    """Integrated loudness (LUFS, EBU R128 by ffmpeg's ebur128) of `parts` played end to end (through `filters`),
+    in one decode, no encode; -99 for silence."""
     shaped = f"{filters}," if filters else ""
     graph = (_programme_graph(len(parts), channels, sample_rate)
-             + f";[programme]{shaped}ebur128=framelog=quiet:peak=sample[measured]")
+             + f";[programme]{shaped}ebur128=framelog=quiet[measured]")
     result = _run(["-loglevel", "info", "-nostats", *_programme_inputs(parts), "-filter_complex", graph,
                    "-map", "[measured]", "-f", "null", "-"])
     summary = result.stderr.decode("utf-8", "replace").rpartition("Summary:")[2]
     integrated = re.search(r"\bI:\s+(-?[\d.]+|-inf) LUFS", summary)
-    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if result.returncode != 0 or not integrated or not peak:
+    if result.returncode != 0 or not integrated:
         first = parts[0].path if isinstance(parts[0], Excerpt) else parts[0]
         raise MediaError(f"cannot measure the loudness of {first.name}: {_last_error_line(result.stderr)}",
                          "Check that the episode's media and the intro/outro clips play in a media player.")
-
-    def number(found: re.Match[str]) -> float:
-        return -99.0 if found.group(1) == "-inf" else float(found.group(1))
-
-    return Loudness(number(integrated), number(peak))
+    return -99.0 if integrated.group(1) == "-inf" else float(integrated.group(1))
 
 
 def encode_programme(parts: Sequence[Path | Excerpt], target: Path, bitrate: str, channels: int, filters: str,

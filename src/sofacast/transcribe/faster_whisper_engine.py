@@ -23,7 +23,7 @@ import numpy as np
 
 from sofacast.errors import ModelError
 from sofacast.media.ffmpeg import SAMPLE_RATE
-from sofacast.media.vad import Span, pack_windows, speech_seconds, speech_spans
+from sofacast.media.vad import WINDOW_SECONDS, Span, pack_windows, speech_seconds, speech_spans
 from sofacast.records import Segment, TranscribeOptions, Word
 from sofacast.sentences import split_sentences
 from sofacast.transcribe.models import ModelSource
@@ -74,7 +74,7 @@ class FasterWhisperEngine:
 
     def _decode_window(self, audio: np.ndarray, window: Span, options: TranscribeOptions, hotwords: str | None,
                        speech: list[Span]) -> list[Segment]:
-        decode = self._decode_batched if window.end - window.start <= 30.0 else self._decode_sequential
+        decode = self._decode_batched if window.end - window.start <= WINDOW_SECONDS else self._decode_sequential
         segments = decode(audio, window, options, hotwords)
         for _round in range(RETRIES):
             missed = skipped_stretches(segments, window, speech)
