@@ -65,7 +65,24 @@ def process_folder_name() -> str:
     return f"{os.getpid()}"
 
 
+# The files written while a caller records (see `recording_writes`): whatever is written through this module.
+_recorders: list[set[Path]] = []
+
+
+@contextmanager
+def recording_writes() -> Iterator[set[Path]]:
+    """Collect every path this process writes or replaces through this module until the block ends."""
+    written: set[Path] = set()
+    _recorders.append(written)
+    try:
+        yield written
+    finally:
+        _recorders.remove(written)
+
+
 def _replace(source: Path, target: Path) -> None:
+    for written in _recorders:
+        written.add(target.absolute())
     try:
         os.replace(source, target)
     except OSError as exc:
@@ -182,6 +199,8 @@ def replace_folder(staged: Path, final: Path) -> None:
     """Put the complete folder `staged` in place of `final` (which may not exist yet)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     staged.chmod(DIR_MODE)
+    for written in _recorders:
+        written.update(path.absolute() for path in (final / path.relative_to(staged) for path in staged.rglob("*")))
     if os.stat(staged).st_dev != os.stat(final.parent).st_dev:
         # .sofacast/ is on another filesystem: bring the staged folder beside its place first (renames stay atomic).
         beside = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=final.parent))

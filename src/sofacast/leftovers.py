@@ -32,16 +32,26 @@ def sweep(root: Path) -> None:
             partial.unlink(missing_ok=True)
     shutil.rmtree(root / "episodes" / ".downloads", ignore_errors=True)
     folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes"]
-    if (root / "episodes").is_dir():
-        folders += [p for p in (root / "episodes").iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")]
+    folders += [Path(entry.path) for entry in _entries(root / "episodes")
+                if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")]
     for folder in folders:
-        for entry in folder.iterdir() if folder.is_dir() and not folder.is_symlink() else []:
-            if entry.is_symlink():
-                continue
-            if entry.is_file() and _LEFTOVER_FILE.match(entry.name):
-                entry.unlink(missing_ok=True)
-            elif entry.is_dir() and _LEFTOVER_DIR.match(entry.name) and _only_scratch(entry):
-                shutil.rmtree(entry, ignore_errors=True)
+        for item in _entries(folder):  # os.scandir: a catalogue has thousands of files, and their types come free
+            if item.is_file(follow_symlinks=False) and _LEFTOVER_FILE.match(item.name):
+                os.unlink(item.path)
+            elif (item.is_dir(follow_symlinks=False) and _LEFTOVER_DIR.match(item.name)
+                  and _only_scratch(Path(item.path))):
+                shutil.rmtree(item.path, ignore_errors=True)
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """What is in `folder`, or nothing when it is missing or a symbolic link (never followed out of the workspace)."""
+    if folder.is_symlink():
+        return []
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _only_scratch(folder: Path) -> bool:

@@ -17,6 +17,8 @@ from mutagen import MutagenError
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, TXXX, CTOCFlags
 from mutagen.id3._tags import save_frame
 
+from sofacast.hashing import remembered_sha256
+
 AUDIO_KEY = "sofacast:audio"
 TAGS_KEY = "sofacast:tags"
 # Part of the tags' digest: a file tagged by an older layout (chapters out of time order) is tagged again.
@@ -46,7 +48,7 @@ class EpisodeTags:
 
     def digest(self) -> str:
         data = asdict(self)
-        data["artwork"] = hashlib.sha256(self.artwork.read_bytes()).hexdigest() if self.artwork else None
+        data["artwork"] = remembered_sha256(self.artwork) if self.artwork else None
         data["layout"] = LAYOUT
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sofacast import atomic, faults
-from sofacast.hashing import sha256_file
+from sofacast.hashing import remembered_sha256
 from sofacast.media import ffmpeg
 
 OUTPUT_RATE = 44100
@@ -39,10 +39,10 @@ class AudioSettings:
 
 
 def fingerprint(source: Path, settings: AudioSettings) -> str:
-    parts = {"source": sha256_file(source), **{k: str(v) for k, v in asdict(settings).items()}}
+    parts = {"source": remembered_sha256(source), **{k: str(v) for k, v in asdict(settings).items()}}
     for clip in (settings.intro, settings.outro):
         if clip is not None:
-            parts[str(clip)] = sha256_file(clip)
+            parts[str(clip)] = remembered_sha256(clip)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

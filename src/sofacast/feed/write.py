@@ -15,6 +15,7 @@ from pathlib import Path
 from sofacast import atomic, faults
 from sofacast.addresses import public_url
 from sofacast.errors import FeedError, SofacastError
+from sofacast.feed import build_record
 from sofacast.feed.build import PublishedEpisode, build_feed, published_at
 from sofacast.feed.episodes import EpisodeContext, episode_link, publish_episode
 from sofacast.feed.guids import GuidLedger
@@ -38,7 +39,7 @@ Publisher = Callable[[EpisodeContext, Episode, str, list[Link], list[Link]], Pub
 @dataclass
 class FeedResult:
     path: Path
-    episodes: list[PublishedEpisode]
+    episodes: list[str]  # the slugs of the episodes published in it this time
     written: bool  # False: the feed was already exactly this
     failures: list[tuple[str, SofacastError]] = field(default_factory=list)  # episodes not published this time
     kept: list[str] = field(default_factory=list)  # of those, the ones whose earlier item stays in the feed
@@ -237,9 +238,23 @@ def _keep_earlier_items(workspace: Workspace, document: bytes, ledger: GuidLedge
 
 
 def write_feed(workspace: Workspace, on_progress: FeedProgress | None = None) -> FeedResult:
-    build = build_and_check(workspace, on_progress)
-    build.ledger.save()
+    """Build, check and write the feed; nothing at all when nothing it reads changed since the last clean build."""
     target = feed_path(workspace)
-    faults.checkpoint("feed:before-replace")
-    written = atomic.write_bytes_if_changed(target, build.document)
-    return FeedResult(target, build.published, written, build.failures, build.kept)
+    settings = feed_settings(workspace.show(), workspace.root)
+    before = build_record.snapshot(workspace, settings)
+    last = build_record.last_clean_build(workspace, before)
+    if last is not None:
+        for line in last.warnings:
+            log.warning("%s", line)
+        return FeedResult(target, last.episodes, written=False)
+    with atomic.recording_writes() as wrote, build_record.warnings_said() as warnings:
+        build = build_and_check(workspace, on_progress)
+        build.ledger.save()
+        faults.checkpoint("feed:before-replace")
+        written = atomic.write_bytes_if_changed(target, build.document)
+    slugs = [episode.slug for episode in build.published]
+    if build.failures:
+        build_record.forget(workspace)
+    else:
+        build_record.save(workspace, before, wrote, settings, build_record.CleanBuild(slugs, warnings))
+    return FeedResult(target, slugs, written, build.failures, build.kept)

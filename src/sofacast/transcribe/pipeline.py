@@ -12,7 +12,7 @@ import numpy as np
 from sofacast import atomic
 from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
-from sofacast.hashing import sha256_file
+from sofacast.hashing import remembered_sha256
 from sofacast.media import ffmpeg
 from sofacast.media.vad import Span, speech_spans
 from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, MadeFrom, Segment, Show, TranscribeOptions, Transcript
@@ -130,12 +130,12 @@ class Transcriber:
         return self._engine
 
     def provenance(self, episode: Episode, media: Path) -> MadeFrom:
-        return MadeFrom(media=episode.media, media_sha256=sha256_file(media), engine=self.engine_name,
+        return MadeFrom(media=episode.media, media_sha256=remembered_sha256(media), engine=self.engine_name,
                         model=self.model.name, model_fingerprint=self.model.fingerprint, options=self.options)
 
     def publisher_provenance(self, episode: Episode, media: Path, transcript: Path) -> MadeFrom:
-        return MadeFrom(media=episode.media, media_sha256=sha256_file(media), engine=publisher.ENGINE,
-                        model=transcript.name, model_fingerprint=sha256_file(transcript), options=self.options)
+        return MadeFrom(media=episode.media, media_sha256=remembered_sha256(media), engine=publisher.ENGINE,
+                        model=transcript.name, model_fingerprint=remembered_sha256(transcript), options=self.options)
 
     def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
         """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files.
