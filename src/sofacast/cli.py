@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 
 from sofacast import __version__, console
 from sofacast.cli_help import PlainHelpCommand, PlainHelpGroup
-from sofacast.errors import EpisodeFailures, SofacastError
+from sofacast.errors import EpisodeFailures, SofacastError, WorkspaceError
 from sofacast.pull import PullOptions, pull
 from sofacast.records import Show
 from sofacast.transcribe.engines import DEFAULT_ENGINE, ENGINES
@@ -292,6 +292,44 @@ def feed(workspace: WorkspaceOption = None, quiet: QuietOption = False, no_wait:
         result = write_feed(ws, on_progress=bar.update)
     say(quiet, feed_line(result, ws.root))
     raise_failures(result.failures)
+
+
+@command()
+@reports_errors
+def site(
+    serve: Annotated[bool, typer.Option("--serve", help="Then preview it on 127.0.0.1 (Ctrl-C stops).")] = False,
+    port: Annotated[int, typer.Option(help="The preview's port.", min=0, max=65535)] = 8000,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
+) -> None:
+    """Write the show's website to site/: home, archive, a page per episode and per guest (static files)."""
+    from sofacast.site.build import build_site
+
+    ws = Workspace.open(workspace)
+    with writing(ws, "site", no_wait):
+        result = build_site(ws)
+    changed = f"{console.plural(len(result.written), 'file')} written" if result.written else "unchanged"
+    say(quiet, f"{result.path.relative_to(ws.root)}/: {console.plural(result.pages, 'page')}, {changed}")
+    if serve:
+        _serve_site(result.path, port)
+
+
+def _serve_site(folder: Path, port: int) -> None:
+    from sofacast.site.serve import preview_server
+
+    try:
+        server = preview_server(folder, port)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot serve the site on 127.0.0.1:{port} ({exc.strerror})",
+                             "Choose another port with --port.") from exc
+    typer.echo(f"Serving {folder.name}/ at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def feed_line(result: Any, root: Path) -> str:

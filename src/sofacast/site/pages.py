@@ -1,0 +1,161 @@
+"""What the website says about each episode, read from the workspace: plain records, no HTML.
+
+An episode page holds its people, its chapters (the questions) and its transcript as sections: one
+per Q&A chunk (the question as its heading), each a list of paragraphs, each paragraph one speaker's
+consecutive sentences with their times. Text stays as the workspace has it; the templates escape it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sofacast.audio.published import published_audio
+from sofacast.feed.build import published_at
+from sofacast.feed.episodes import hosts
+from sofacast.feed.guids import GuidLedger
+from sofacast.feed.settings import feed_settings
+from sofacast.feed.write import episodes_in_feed
+from sofacast.records import Episode, Segment, Show
+from sofacast.sanitize import plain_text, safe_url
+from sofacast.slugs import slugify
+from sofacast.transcripts import chapters_or_none, chunks_or_none, transcript_or_none
+from sofacast.workspace import Workspace
+
+INTRODUCTION = "Introduction"
+CLOSING = "Closing"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Paragraph:
+    speaker: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str  # the question, or INTRODUCTION / CLOSING
+    start: float
+    end: float
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PersonOnPage:
+    name: str
+    role: str  # "host" or "guest"
+    bio: str = ""
+    img: str = ""  # an http(s) photo, or ""
+    url: str = ""  # their own page elsewhere, or ""
+    slug: str = ""  # their guest page on the site
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    start: float
+    title: str
+
+
+@dataclass
+class EpisodePage:
+    slug: str
+    title: str
+    number: int | None
+    published: str  # ISO date
+    duration: float  # seconds
+    description: str
+    audio: Path | None  # the published audio file in the workspace
+    people: list[PersonOnPage]
+    chapters: list[ChapterLink]
+    sections: list[Section]
+    downloads: dict[str, Path]  # label -> file in the workspace (transcripts, chapters)
+
+
+@dataclass
+class SitePages:
+    show: Show
+    feed_url: str
+    artwork: Path | None
+    episodes: list[EpisodePage]  # newest first
+
+
+def site_pages(workspace: Workspace) -> SitePages:
+    """Every published episode's page, newest first (the feed's episodes: drafts and held-back ones stay out)."""
+    show = workspace.show()
+    settings = feed_settings(show, workspace.root)
+    episodes, _failures = episodes_in_feed(workspace, GuidLedger.load(workspace.feeds_dir))
+    pages = [episode_page(workspace, show, episode) for episode in reversed(episodes)]
+    return SitePages(show, settings.feed_url, settings.artwork, pages)
+
+
+def episode_page(workspace: Workspace, show: Show, episode: Episode) -> EpisodePage:
+    settings = feed_settings(show, workspace.root)
+    audio = published_audio(workspace, show, episode, settings.audio)
+    transcript = transcript_or_none(workspace, episode.slug, with_words=False)
+    segments = transcript.segments if transcript else []
+    duration = float(episode.duration or (segments[-1].end if segments else 0.0))
+    stored = chapters_or_none(workspace, episode.slug) or []
+    chapters = [ChapterLink(float(c["startTime"]), plain_text(c["title"])) for c in stored]
+    return EpisodePage(
+        slug=episode.slug, title=plain_text(episode.title), number=episode.number,
+        published=published_at(episode.published).date().isoformat(), duration=duration,
+        description=plain_text(episode.description), audio=audio.path if audio.path.is_file() else None,
+        people=people_on_page(show, episode), chapters=chapters,
+        sections=sections(chunks_or_none(workspace, episode.slug) or [], segments),
+        downloads={label: path for label, path in _downloads(workspace, episode.slug).items() if path.is_file()},
+    )
+
+
+def people_on_page(show: Show, episode: Episode) -> list[PersonOnPage]:
+    found = []
+    for role, people in (("host", hosts(show, episode)), ("guest", episode.guests)):
+        for who in people:
+            name = plain_text(who.name)
+            known = show.people.get(name, {})
+            found.append(PersonOnPage(name, role, plain_text(who.bio), safe_url(who.img) or safe_url(known.get("img")) or "",
+                                      safe_url(who.url) or safe_url(known.get("url")) or "", person_slug(name)))
+    return found
+
+
+def person_slug(name: str) -> str:
+    return slugify(name, fallback="person")
+
+
+def sections(chunks: list[dict[str, Any]], segments: list[Segment]) -> list[Section]:
+    """The transcript cut at the chunks' boundaries (one section for all of it without chunks)."""
+    if not chunks:
+        return [Section(INTRODUCTION, 0.0, segments[-1].end, _paragraphs(segments))] if segments else []
+    ordered = sorted(chunks, key=lambda c: float(c["start"]))
+    found = []
+    for position, chunk in enumerate(ordered):
+        start = float(chunk["start"])
+        end = float(ordered[position + 1]["start"]) if position + 1 < len(ordered) else float("inf")
+        inside = [s for s in segments if start <= s.start < end]
+        title = plain_text(chunk.get("question")) or (INTRODUCTION if position == 0 else CLOSING)
+        found.append(Section(title, start, float(chunk["end"]), _paragraphs(inside)))
+    return found
+
+
+def _paragraphs(segments: list[Segment]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for segment in segments:
+        speaker = plain_text(segment.speaker) or "Unknown speaker"
+        if not paragraphs or paragraphs[-1].speaker != speaker:
+            paragraphs.append(Paragraph(speaker))
+        paragraphs[-1].sentences.append(Sentence(segment.start, segment.end, plain_text(segment.text)))
+    return paragraphs
+
+
+def _downloads(workspace: Workspace, slug: str) -> dict[str, Path]:
+    return {"Transcript (WebVTT)": workspace.transcript_path(slug, ".vtt"),
+            "Transcript (SRT)": workspace.transcript_path(slug, ".srt"),
+            "Transcript (text)": workspace.transcript_path(slug, ".txt"),
+            "Chapters (JSON)": workspace.transcript_path(slug, ".chapters.json")}
