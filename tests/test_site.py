@@ -28,7 +28,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = copy_sample_show(tmp_path_factory.mktemp("site") / "show")
     result = CliRunner().invoke(app, ["site", "-w", str(root)], catch_exceptions=False)
-    assert result.exit_code == 0 and "site/: 8 pages," in result.stdout, result.output
+    assert result.exit_code == 0 and "site/: 9 pages," in result.stdout, result.output
     return root
 
 
@@ -42,9 +42,26 @@ def parse(page: Path):
 
 def test_the_site_has_a_home_an_archive_and_a_page_per_episode_and_guest(built: Path) -> None:
     names = {page.relative_to(built / "site").as_posix() for page in pages(built)}
-    assert {"index.html", "archive/index.html"} <= names
+    assert {"index.html", "archive/index.html", "search/index.html"} <= names
     assert {f"episodes/{slug}/index.html" for slug in SAMPLE_EPISODES} <= names
     assert len([n for n in names if n.startswith("guests/")]) >= 2
+    assert (built / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_search_index_holds_every_passage_with_its_episode_speaker_question_and_second(built: Path) -> None:
+    """The records handed to Pagefind (what its browser search then finds is for the browser tests)."""
+    from sofacast.site.pages import site_pages
+    from sofacast.site.search_index import passages
+    from sofacast.workspace import Workspace
+
+    found = list(passages(site_pages(Workspace.open(built)).episodes))
+    transcript = json.loads((built / "transcripts" / f"{SLUG}.json").read_text())
+    mine = [p for p in found if f"/{SLUG}/" in p.url]
+    assert " ".join(p.text for p in mine) == " ".join(s["text"].strip() for s in transcript["segments"])
+    assert all(p.url == f"episodes/{SLUG}/index.html#t={int(p.start)}" for p in mine)
+    assert {p.speaker for p in mine} == {s["speaker"] for s in transcript["segments"]}
+    chunks = json.loads((built / "transcripts" / f"{SLUG}.chunks.json").read_text())
+    assert {c["question"] for c in chunks if c["question"]} <= {p.question for p in mine}
 
 
 def test_every_internal_link_resolves_and_nothing_is_asked_of_another_server(built: Path) -> None:
@@ -176,3 +193,17 @@ def test_the_preview_answers_byte_ranges_as_players_ask_for_them(built: Path, se
 def test_the_preview_serves_nothing_outside_the_site(served: str) -> None:
     for path in ("/../sofacast.toml", "/%2e%2e/sofacast.toml", "/..%2fsofacast.toml"):
         assert fetch(served + path)[0] == 404
+
+
+def test_building_the_site_writes_nothing_outside_it(tmp_path: Path, cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found when tried: Pagefind's Python API also wrote the index to ./pagefind in the current directory."""
+    root = copy_sample_show(tmp_path / "show")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    before = {p for p in root.rglob("*") if ".sofacast" not in p.parts}
+    assert cli("site", "-w", root).exit_code == 0
+    assert list(elsewhere.iterdir()) == []
+    added = {p for p in root.rglob("*") if ".sofacast" not in p.parts} - before
+    assert added and all(p.relative_to(root).parts[0] == "site" for p in added)
+    assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()

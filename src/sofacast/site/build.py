@@ -22,10 +22,11 @@ from sofacast import atomic
 from sofacast.formats.timestamps import short_clock
 from sofacast.site import structured_data
 from sofacast.site.pages import EpisodePage, PersonOnPage, site_pages
+from sofacast.site.search_index import write_search_index
 from sofacast.workspace import Workspace
 
 SITE_DIR = "site"
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "site.js", "search.js")
 
 
 @dataclass
@@ -33,6 +34,7 @@ class SiteResult:
     path: Path
     pages: int
     written: list[Path] = field(default_factory=list)  # the files this run wrote (or linked)
+    passages: int = 0  # in the search index
 
 
 def build_site(workspace: Workspace) -> SiteResult:
@@ -55,9 +57,13 @@ def build_site(workspace: Workspace) -> SiteResult:
         _page(result, folder / "index.html", "episode.html.j2", root="../../", episode=episode,
               audio=audio.name if audio else "", downloads=downloads, earlier=earlier,
               data=structured_data.episode(pages, episode), **common)
-    for person, episodes in guests(pages.episodes).values():
+    found = guests(pages.episodes)
+    for person, episodes in found.values():
         _page(result, target / "guests" / person.slug / "index.html", "guest.html.j2", root="../../", person=person,
               episodes=episodes, data=structured_data.series(pages), **common)
+    _page(result, target / "search" / "index.html", "search.html.j2", root="../", episodes=pages.episodes,
+          guests=sorted(person.name for person, _ in found.values()), data=structured_data.series(pages), **common)
+    result.passages = write_search_index(target, pages.episodes, pages.show.language)
     return result
 
 
