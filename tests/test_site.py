@@ -207,3 +207,19 @@ def test_building_the_site_writes_nothing_outside_it(tmp_path: Path, cli, monkey
     added = {p for p in root.rglob("*") if ".sofacast" not in p.parts} - before
     assert added and all(p.relative_to(root).parts[0] == "site" for p in added)
     assert (root / "site" / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_an_episode_made_a_draft_again_leaves_the_site(tmp_path: Path, cli) -> None:
+    root = copy_sample_show(tmp_path / "show")
+    (root / "site" / "robots.txt").parent.mkdir()
+    (root / "site" / "robots.txt").write_text("User-agent: *\n")  # the producer's own file stays
+    assert cli("site", "-w", root).exit_code == 0
+    assert (root / "site" / "episodes" / SLUG / "index.html").is_file()
+    toml = root / "episodes" / SLUG / "episode.toml"
+    toml.write_text("draft = true\n" + toml.read_text())
+    again = cli("site", "-w", root)
+    assert again.exit_code == 0 and "no longer published removed" in again.stdout, again.output
+    assert not (root / "site" / "episodes" / SLUG).exists()
+    assert f"episodes/{SLUG}/" not in (root / "site" / "archive" / "index.html").read_text()
+    assert (root / "site" / "robots.txt").read_text() == "User-agent: *\n"
+    assert (root / "site" / "episodes" / SAMPLE_EPISODES[1] / "index.html").is_file()

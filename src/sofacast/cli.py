@@ -310,6 +310,8 @@ def site(
     with writing(ws, "site", no_wait):
         result = build_site(ws)
     changed = f"{console.plural(len(result.written), 'file')} written" if result.written else "unchanged"
+    if result.removed:
+        changed += f", {console.plural(len(result.removed), 'page')} no longer published removed"
     say(quiet, f"{result.path.relative_to(ws.root)}/: {console.plural(result.pages, 'page')}, {changed}")
     if serve:
         _serve_site(result.path, port)

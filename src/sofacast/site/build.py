@@ -35,6 +35,7 @@ class SiteResult:
     pages: int
     written: list[Path] = field(default_factory=list)  # the files this run wrote (or linked)
     passages: int = 0  # in the search index
+    removed: list[Path] = field(default_factory=list)  # page folders of episodes and guests no longer published
 
 
 def build_site(workspace: Workspace) -> SiteResult:
@@ -64,7 +65,19 @@ def build_site(workspace: Workspace) -> SiteResult:
     _page(result, target / "search" / "index.html", "search.html.j2", root="../", episodes=pages.episodes,
           guests=sorted(person.name for person, _ in found.values()), data=structured_data.series(pages), **common)
     result.passages = write_search_index(target, pages.episodes, pages.show.language)
+    result.removed = _prune(target / "episodes", {e.slug for e in pages.episodes}) + _prune(target / "guests", set(found))
     return result
+
+
+def _prune(folder: Path, keep: set[str]) -> list[Path]:
+    """Remove the pages of episodes (or guests) no longer published: an episode made a draft again must not stay
+    online at its old address. Only sofacast's own page folders (with an index.html) are removed."""
+    removed = []
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if entry.name not in keep and entry.is_dir() and not entry.is_symlink() and (entry / "index.html").is_file():
+            shutil.rmtree(entry)
+            removed.append(entry)
+    return removed
 
 
 def guests(episodes: list[EpisodePage]) -> dict[str, tuple[PersonOnPage, list[EpisodePage]]]:
