@@ -13,12 +13,12 @@ from typing import Any
 
 from sofacast.audio.published import published_audio
 from sofacast.feed.build import published_at
-from sofacast.feed.episodes import hosts
+from sofacast.feed.episodes import hosts, person
 from sofacast.feed.guids import GuidLedger
-from sofacast.feed.settings import feed_settings
+from sofacast.feed.settings import FeedSettings, feed_settings
 from sofacast.feed.write import episodes_in_feed
 from sofacast.records import Episode, Segment, Show
-from sofacast.sanitize import plain_text, safe_url
+from sofacast.sanitize import plain_text
 from sofacast.slugs import slugify
 from sofacast.transcripts import chapters_or_none, chunks_or_none, transcript_or_none
 from sofacast.workspace import Workspace
@@ -92,12 +92,11 @@ def site_pages(workspace: Workspace) -> SitePages:
     show = workspace.show()
     settings = feed_settings(show, workspace.root)
     episodes, _failures = episodes_in_feed(workspace, GuidLedger.load(workspace.feeds_dir))
-    pages = [episode_page(workspace, show, episode) for episode in reversed(episodes)]
+    pages = [episode_page(workspace, show, settings, episode) for episode in reversed(episodes)]
     return SitePages(show, settings.feed_url, settings.artwork, pages)
 
 
-def episode_page(workspace: Workspace, show: Show, episode: Episode) -> EpisodePage:
-    settings = feed_settings(show, workspace.root)
+def episode_page(workspace: Workspace, show: Show, settings: FeedSettings, episode: Episode) -> EpisodePage:
     audio = published_audio(workspace, show, episode, settings.audio)
     transcript = transcript_or_none(workspace, episode.slug, with_words=False)
     segments = transcript.segments if transcript else []
@@ -108,20 +107,20 @@ def episode_page(workspace: Workspace, show: Show, episode: Episode) -> EpisodeP
         slug=episode.slug, title=plain_text(episode.title), number=episode.number,
         published=published_at(episode.published).date().isoformat(), duration=duration,
         description=plain_text(episode.description), audio=audio.path if audio.path.is_file() else None,
-        people=people_on_page(show, episode), chapters=chapters,
+        people=people_on_page(show, settings, episode), chapters=chapters,
         sections=sections(chunks_or_none(workspace, episode.slug) or [], segments),
         downloads={label: path for label, path in _downloads(workspace, episode.slug).items() if path.is_file()},
     )
 
 
-def people_on_page(show: Show, episode: Episode) -> list[PersonOnPage]:
+def people_on_page(show: Show, settings: FeedSettings, episode: Episode) -> list[PersonOnPage]:
+    """The hosts and guests, with photos and links as the feed's podcast:person gives them."""
     found = []
     for role, people in (("host", hosts(show, episode)), ("guest", episode.guests)):
         for who in people:
-            name = plain_text(who.name)
-            known = show.people.get(name, {})
-            found.append(PersonOnPage(name, role, plain_text(who.bio), safe_url(who.img) or safe_url(known.get("img")) or "",
-                                      safe_url(who.url) or safe_url(known.get("url")) or "", person_slug(name)))
+            listed = person(who, role, settings.people)
+            found.append(PersonOnPage(listed.name, role, plain_text(who.bio), listed.img or "", listed.href or "",
+                                      person_slug(listed.name)))
     return found
 
 
