@@ -40,12 +40,18 @@ def _node_missing(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-def _run_partytime(paths: list[Path], many: bool, allow_missing_guid: bool) -> Any:
+def node_with(package: str) -> str:
+    """node, with `package` installed in tests/node; else the test is skipped (or fails, see node_required)."""
     node = shutil.which("node")
     if node is None:
-        _node_missing("node is not installed: the podcast-partytime tests need it (apt-get install nodejs npm)")
-    if not (NODE_DIR / "node_modules" / "podcast-partytime").is_dir():
-        _node_missing("podcast-partytime is not installed: run `npm ci --prefix tests/node`")
+        _node_missing(f"node is not installed: the {package} tests need it (apt-get install nodejs npm)")
+    if not (NODE_DIR / "node_modules" / package).is_dir():
+        _node_missing(f"{package} is not installed: run `npm ci --prefix tests/node`")
+    return node
+
+
+def _run_partytime(paths: list[Path], many: bool, allow_missing_guid: bool) -> Any:
+    node = node_with("podcast-partytime")
     command = [node, str(PARTYTIME_SCRIPT), *(["--many"] if many else []), *(str(path) for path in paths)]
     if allow_missing_guid:
         command.append("--allow-missing-guid")

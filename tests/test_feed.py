@@ -330,13 +330,16 @@ def test_publish_twice_changes_nothing(tmp_path: Path, workspace: Path, cli) -> 
     shutil.copy(ROOT / "samples/recordings/capacity-building.mp3", source)  # init made artwork.png: the feed is valid
     args = ["publish", source, "--slug", "capacity-building", "--guest", "Tomas Okafor", "--guest", "Henrik Sato",
             "--question", "What does cyber capacity building mean in practice?", "-w", workspace]
+    (workspace / "sofacast.toml").write_text((workspace / "sofacast.toml").read_text() + "\n[site]\nenabled = true\n")
     first = cli(*args)
     assert first.exit_code == 0, first.stderr
     assert "feed: 1 episode, written" in first.stdout
+    assert "site: site/: 7 pages, " in first.stdout and (workspace / "site" / "episodes" / "capacity-building").is_dir()
     mtimes = {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()}
     second = cli(*args)
     assert second.exit_code == 0
     assert "pulled: nothing new" in second.stdout and "feed: 1 episode, unchanged" in second.stdout
+    assert "site: site/: 7 pages, unchanged" in second.stdout
     assert {p: p.stat().st_mtime_ns for p in workspace.rglob("*") if p.is_file()} == mtimes
     rebuilt = cli("feed", "-w", workspace)  # the feed alone, rebuilt with nothing changed, touches nothing either
     assert rebuilt.exit_code == 0 and "unchanged" in rebuilt.stdout

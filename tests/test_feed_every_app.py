@@ -366,7 +366,7 @@ def test_a_show_without_the_settings_has_none_of_the_tags(tmp_path: Path) -> Non
     ('[[trailer]]\nurl = "https://example.org/t.mp3"\ntitle = "Soon"\npublished = 2026-09-01\ntype = "text/html"',
      "trailer[0].type: not in the expected form"),
     ('[people."Elena Marsh"]\nimg = "javascript:alert(1)"', "people.img: not an http(s) address"),
-    ('[people."Elena Marsh"]\nphoto = "https://example.org/e.jpg"', "unknown setting 'people.photo'"),
+    ('[people."Elena Marsh"]\nphoto = "https://example.org/e.jpg"', "people.photo: an address, not a file in the workspace"),
 ])
 def test_a_wrong_setting_in_sofacast_toml_is_one_line_naming_it(tmp_path: Path, setting: str, message: str) -> None:
     root = copy_sample_show(tmp_path / "show", media=False, transcripts=())

@@ -8,13 +8,16 @@ and that hostile text stays text. What the pages do in a browser is for the brow
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import html5lib
 import pytest
 from lxml import html
 
 from tests.conftest import SAMPLE_EPISODES, copy_sample_show
+from tests.feed_parsers import NODE_DIR, node_with
 from tests.test_feed import edit_episode
 
 SLUG = SAMPLE_EPISODES[0]
@@ -28,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = copy_sample_show(tmp_path_factory.mktemp("site") / "show")
     result = CliRunner().invoke(app, ["site", "-w", str(root)], catch_exceptions=False)
-    assert result.exit_code == 0 and "site/: 9 pages," in result.stdout, result.output
+    assert result.exit_code == 0 and "site/: 10 pages," in result.stdout, result.output
     return root
 
 
@@ -88,6 +91,33 @@ def test_every_page_has_open_graph_twitter_card_the_feed_and_json_ld(built: Path
         assert tree.xpath("//meta[@name='viewport']")
         data = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
         assert data["@context"] == "https://schema.org" and data["@type"] in ("PodcastSeries", "PodcastEpisode")
+
+
+def html_validate(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    command = [node_with("html-validate"), str(NODE_DIR / "node_modules" / "html-validate" / "bin" / "html-validate.mjs"),
+               "--config", str(NODE_DIR / "html-validate.json"), *map(str, paths)]
+    return subprocess.run(command, cwd=NODE_DIR, capture_output=True, text=True, timeout=120)
+
+
+def test_every_page_is_valid_html5(built: Path) -> None:
+    """html5lib's strict parser (any parse error raises) and html-validate (node), which also checks content
+    models, required attributes and the accessibility rules it knows; its config is tests/node/html-validate.json."""
+    parser = html5lib.HTMLParser(strict=True)
+    for page in pages(built):
+        parser.parse(page.read_bytes())
+    checked = html_validate(pages(built))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_html_validate_finds_what_is_wrong_in_a_page(tmp_path: Path) -> None:
+    """The check above can fail: a page with a stray end tag and an image without alt text does not pass."""
+    page = tmp_path / "bad.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p>a</p></p>'
+                    '<img src="a.png"></body></html>')
+    with pytest.raises(html5lib.html5parser.ParseError):
+        html5lib.HTMLParser(strict=True).parse(page.read_bytes())
+    checked = html_validate([page])
+    assert checked.returncode != 0 and "close-order" in checked.stdout and "wcag/h37" in checked.stdout
 
 
 def test_an_episode_page_says_it_all_and_its_chapters_and_sentences_carry_the_transcript_times(built: Path) -> None:

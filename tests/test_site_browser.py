@@ -17,12 +17,17 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from PIL import Image
 
 from tests.conftest import ROOT, SAMPLE_EPISODES, copy_sample_show
+from tests.test_feed import edit_episode
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 SLUG = SAMPLE_EPISODES[0]
+VIDEO_SLUG = SAMPLE_EPISODES[1]
+VIDEO_PAGE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+PHOTO_OF = "Tomas Okafor"
 TOLERANCE = 0.5  # seconds
 
 pytestmark = pytest.mark.slow
@@ -49,6 +54,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from sofacast.cli import app
 
     root = copy_sample_show(tmp_path_factory.mktemp("browser") / "show")
+    # A guest's photo, and a source video offered on one episode (every page is then checked with them).
+    (root / "people").mkdir()
+    Image.new("RGB", (400, 400), (40, 90, 160)).save(root / "people" / "guest.jpg")
+    toml = root / "sofacast.toml"
+    toml.write_text(toml.read_text().replace("[site]\n", "[site]\nvideo = true\n")
+                    + f'\n[people."{PHOTO_OF}"]\nphoto = "people/guest.jpg"\n')
+    edit_episode(root, VIDEO_SLUG, 'source_url = "', f'source_url = "{VIDEO_PAGE}" #')
     result = CliRunner().invoke(app, ["site", "-w", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return root / "site"
@@ -222,10 +234,28 @@ def test_every_internal_link_and_resource_resolves_and_no_page_logs_an_error(sit
     assert failed == [] and outside == [] and page.errors == []
 
 
+def test_the_source_video_loads_from_its_host_only_when_asked(site_url: str, page) -> None:
+    """Before the click nothing goes to YouTube; the click puts its privacy-enhanced player in the page (the
+    request itself is answered here with an empty page: tests use no network)."""
+    asked = []
+    page.route(re.compile(r"^https://www\.youtube-nocookie\.com/"),
+               lambda route: (asked.append(route.request.url), route.fulfill(status=200, body="<html></html>")))
+    page.goto(episode_url(site_url, VIDEO_SLUG))
+    page.wait_for_load_state("load")
+    assert asked == [] and page.locator("iframe").count() == 0
+    page.get_by_role("link", name="Watch the video on YouTube").click()
+    frame = page.locator("iframe.video-frame")
+    frame.wait_for()
+    assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+    page.wait_for_timeout(300)
+    assert asked == ["https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"] and page.errors == []
+
+
 def test_no_serious_accessibility_violations_and_nothing_scrolls_sideways_at_360_px(site_url: str, browser) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
-    for url in [site_url + "index.html", episode_url(site_url), site_url + "search/index.html", site_url + "archive/index.html"]:
+    for url in [site_url + "index.html", episode_url(site_url), episode_url(site_url, VIDEO_SLUG),
+                site_url + "search/index.html", site_url + "archive/index.html", site_url + "guests/index.html"]:
         page.goto(url)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")

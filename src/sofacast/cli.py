@@ -309,10 +309,7 @@ def site(
     ws = Workspace.open(workspace)
     with writing(ws, "site", no_wait):
         result = build_site(ws)
-    changed = f"{console.plural(len(result.written), 'file')} written" if result.written else "unchanged"
-    if result.removed:
-        changed += f", {console.plural(len(result.removed), 'page')} no longer published removed"
-    say(quiet, f"{result.path.relative_to(ws.root)}/: {console.plural(result.pages, 'page')}, {changed}")
+    say(quiet, result.summary())
     if serve:
         _serve_site(result.path, port)
 

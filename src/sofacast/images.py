@@ -10,7 +10,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from sofacast.errors import SofacastError
 from sofacast.slugs import transliterate
@@ -33,6 +33,23 @@ def image_size(path: Path) -> tuple[int, int] | None:
         except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
             # DecompressionBombError: over ~180 megapixels, far past Apple's 3000 px; such artwork is not usable anyway.
             return None
+
+
+def square_thumbnail(path: Path, pixels: int) -> bytes | None:
+    """A JPEG of the image cut to a centred square of `pixels` (smaller ones are not enlarged), turned upright as its
+    EXIF says; None when the file is not an image Pillow can read. Re-encoding also drops whatever else the file
+    carried (metadata, a camera's GPS position), which a web page should not pass on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with Image.open(path) as image:
+                upright = ImageOps.exif_transpose(image).convert("RGB")
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
+            return None
+    side = min(pixels, *upright.size)
+    out = io.BytesIO()
+    ImageOps.fit(upright, (side, side), Image.Resampling.LANCZOS).save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue()
 
 
 def title_artwork(title: str) -> bytes:

@@ -160,7 +160,9 @@ class Show:
     base_url: str = ""
     hosts: list[str] = field(default_factory=list)
     feed: dict[str, Any] = field(default_factory=dict)
-    people: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> {"img": photo URL, "url": web page}
+    # name -> {"img": photo URL, "url": web page, "photo": photo file in the workspace (for the website)}
+    people: dict[str, dict[str, str]] = field(default_factory=dict)
+    site: dict[str, Any] = field(default_factory=dict)  # [site] as sofacast.toml sets it, checked by the schema
     # Podcasting 2.0 channel tags as sofacast.toml sets them (funding, podroll, txt, license, location, trailer),
     # already checked by the schema; sofacast.feed.settings reads them into the feed's records.
     podcast: dict[str, Any] = field(default_factory=dict)

@@ -112,11 +112,27 @@ GeoUri = Annotated[str, Field(pattern=r"^(?:geo:-?\d{1,2}(?:\.\d+)?,-?\d{1,3}(?:
                    AfterValidator(_on_earth)]
 
 
+def _file_not_address(value: str) -> str:
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", value):
+        raise ValueError("an address, not a file in the workspace (an address of a photo goes in img)")
+    return value
+
+
 class PersonLinks(_Table):
-    """[people."Elena Marsh"]: a person's photo (podcast:person img) and web page (href)."""
+    """[people."Elena Marsh"]: a person's photo (podcast:person img) and web page (href); `photo` is a photo file in
+    the workspace, for the website (which asks no other server for anything, so never shows `img`)."""
 
     img: WebAddress = ""
     url: WebAddress = ""
+    photo: Annotated[Text, AfterValidator(_file_not_address)] = ""
+
+
+class SiteTable(_Table):
+    """[site]: the website's settings (`sofacast site`)."""
+
+    enabled: bool = False  # publish refreshes site/ as well
+    video: bool = False  # an episode whose source is a video page offers to play it there (click to load)
+    subscribe: dict[ShortName, NeededAddress] = {}  # directory name -> the show's page there, in order
 
 
 class FundingTable(_Table):
@@ -170,6 +186,7 @@ class ShowFile(_Table):
     owner: Owner = Owner()
     feed: FeedTable = FeedTable()
     people: dict[Name, PersonLinks] = {}
+    site: SiteTable = SiteTable()
     # Podcasting 2.0 channel tags, written when set.
     funding: list[FundingTable] = []
     podroll: list[PodrollTable] = []
@@ -327,6 +344,12 @@ SHOW_FORMS = {
     "people": 'a table per person: [people."Elena Marsh"] with img = "https://…/elena.jpg" and url = "https://…"',
     "people.img": 'an http(s) address of a photo, e.g. img = "https://example.org/people/elena.jpg"',
     "people.url": 'an http(s) address of a page about the person, e.g. url = "https://example.org/people/elena"',
+    "people.photo": 'a photo file inside the workspace, for the website, e.g. photo = "people/elena.jpg"',
+    "site": "a table: [site] with enabled, video and [site.subscribe] as in the README",
+    "site.enabled": "true or false (true: publish refreshes the website too)",
+    "site.video": "true or false (true: episode pages offer the source video, loaded only when asked)",
+    "site.subscribe": 'a table of directory names and the show\'s http(s) address there, e.g. [site.subscribe] then '
+                      '"Apple Podcasts" = "https://podcasts.apple.com/…"',
     "funding": 'a list of [[funding]] tables with url = "https://…" and text = "Support the show"',
     "funding.url": 'an http(s) address, e.g. url = "https://example.org/donate"',
     "funding.text": 'up to 128 characters of text, e.g. text = "Support the show"',

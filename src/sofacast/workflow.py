@@ -1,4 +1,4 @@
-"""`sofacast publish SOURCE`: pull -> transcribe -> chunk -> (search index) -> feed, one stage after another,
+"""`sofacast publish SOURCE`: pull -> transcribe -> chunk -> (search index) -> feed (-> site), one stage after another,
 each skipping what is already up to date, so publishing the same source twice changes nothing.
 
 The stages are libraries that know nothing of each other; this module is what runs them in order."""
@@ -15,6 +15,8 @@ from sofacast.errors import SofacastError
 from sofacast.feed.write import write_feed
 from sofacast.pull import PullOptions, pull
 from sofacast.search import index as search_index
+from sofacast.site.build import build_site
+from sofacast.site.settings import site_settings
 from sofacast.transcribe.pipeline import Transcriber
 from sofacast.workspace import Workspace
 
@@ -41,6 +43,7 @@ class PublishReport:
     kept: list[str] = field(default_factory=list)  # failed episodes whose earlier item stays in the feed
     failures: list[tuple[str, SofacastError]] = field(default_factory=list)
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> what the pull says about it
+    site: str = ""  # what refreshing the website did, when [site] enabled = true
 
     def lines(self) -> list[str]:
         slugs = self.pulled + self.already_pulled
@@ -53,7 +56,7 @@ class PublishReport:
             f"feed: {plural(self.feed_episodes, 'episode')}, {'written' if self.feed_written else 'unchanged'}"
             + (f" ({len(slugs)} from this source)" if slugs else "")
             + (f"; kept as published before: {', '.join(self.kept)}" if self.kept else ""),
-        ]
+        ] + ([f"site: {self.site}"] if self.site else [])
 
 
 def publish_source(workspace: Workspace, request: PublishRequest, on_progress: Progress | None = None) -> PublishReport:
@@ -82,7 +85,20 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
     result = write_feed(workspace, on_progress=lambda done, total, what: tell(done, total, what))
     report.feed_written, report.feed_episodes, report.kept = result.written, len(result.episodes) + len(result.kept), result.kept
     report.failures += [(slug, exc) for slug, exc in result.failures if slug not in {s for s, _ in report.failures}]
+    _refresh_site(workspace, report, tell)
     return report
+
+
+def _refresh_site(workspace: Workspace, report: PublishReport, tell: Progress) -> None:
+    """The website follows the feed when sofacast.toml's [site] enabled = true; a site that cannot be made leaves
+    the feed published and is reported like a failed episode."""
+    try:
+        if not site_settings(workspace.show(), workspace.root).enabled:
+            return
+        tell(0, None, "Writing the website")
+        report.site = build_site(workspace).summary()
+    except SofacastError as exc:
+        report.failures.append(("site", exc))
 
 
 def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: str, report: PublishReport,

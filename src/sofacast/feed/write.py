@@ -23,7 +23,7 @@ from sofacast.feed.previous import published_items, with_items, without_items
 from sofacast.feed.settings import FEED_FILE, FeedSettings, feed_settings
 from sofacast.feed.validate import Expected, Finding, validate_feed
 from sofacast.records import Episode, Show
-from sofacast.shownotes.related import TopicIndex
+from sofacast.shownotes.related import Related, TopicIndex
 from sofacast.shownotes.render import Link
 from sofacast.transcripts import transcript_or_none
 from sofacast.workspace import Workspace
@@ -100,11 +100,16 @@ def _held_back(workspace: Workspace, ledger: GuidLedger, episode: Episode) -> bo
     return True
 
 
-def topic_index(workspace: Workspace, show: Show, episodes: list[Episode]) -> TopicIndex:
+def topic_index(workspace: Workspace, show: Show, episodes: list[Episode],
+                texts: dict[str, str] | None = None) -> TopicIndex:
     """The episodes' topics, in publication order, for each one's related episodes. The show's people are left out
-    of every episode; each episode's guests and hosts from that episode on (so older notes stay as they were)."""
+    of every episode; each episode's guests and hosts from that episode on (so older notes stay as they were).
+    `texts`: the transcripts' text by slug, when the caller has read them already."""
     documents = {}
     for episode in episodes:
+        if texts is not None and episode.slug in texts:
+            documents[episode.slug] = texts[episode.slug]
+            continue
         transcript = transcript_or_none(workspace, episode.slug, with_words=False)
         if transcript is not None:
             documents[episode.slug] = " ".join(segment.text for segment in transcript.segments)
@@ -208,12 +213,9 @@ def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledg
     for position, episode in enumerate(episodes):
         if on_progress:
             on_progress(position, len(episodes), f"Preparing {episode.slug}")
-        earlier = [e.slug for e in episodes[:position]]
-        shown_as_previous = earlier[-settings.previous:] if settings.previous else []
-        previous = [links[slug] for slug in reversed(shown_as_previous)]
-        not_previous = earlier[:len(earlier) - len(shown_as_previous)]  # related episodes repeat no previous one
-        related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms))
-                   for r in index.related(episode.slug, not_previous, limit=settings.related)] if index else []
+        shown_as_previous, closest = earlier_episodes(index, [e.slug for e in episodes], position, settings)
+        previous = [links[slug] for slug in shown_as_previous]
+        related = [Link(links[r.slug].title, links[r.slug].url, "shares: " + ", ".join(r.shared_terms)) for r in closest]
         before = ledger.episodes.get(episode.slug)
         try:
             guid = ledger.episode_guid(episode.slug, episode.extra.get("guid"))
@@ -222,6 +224,17 @@ def _publish_each(workspace: Workspace, show: Show, settings: FeedSettings, ledg
             ledger.forget_changes(episode.slug, before)  # an episode that failed changes no GUID
             failures.append((episode.slug, exc))
     return published
+
+
+def earlier_episodes(index: TopicIndex | None, slugs: list[str], position: int,
+                     settings: FeedSettings) -> tuple[list[str], list[Related]]:
+    """The episode at `position` (of `slugs`, in publication order)'s previous episodes, newest first, and the earlier
+    ones closest in topic that are not among those: what its show notes link (and its page on the website)."""
+    earlier = slugs[:position]
+    shown_as_previous = earlier[-settings.previous:] if settings.previous else []
+    not_previous = earlier[:len(earlier) - len(shown_as_previous)]  # related episodes repeat no previous one
+    related = index.related(slugs[position], not_previous, limit=settings.related) if index else []
+    return shown_as_previous[::-1], related
 
 
 def _keep_earlier_items(workspace: Workspace, document: bytes, ledger: GuidLedger,

@@ -8,6 +8,7 @@ other server for anything. Every link inside the site is relative for the same r
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -19,14 +20,20 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from sofacast import atomic
+from sofacast.console import plural
+from sofacast.errors import WorkspaceError
 from sofacast.formats.timestamps import short_clock
+from sofacast.images import square_thumbnail
 from sofacast.site import structured_data
-from sofacast.site.pages import EpisodePage, PersonOnPage, site_pages
+from sofacast.site.pages import EpisodePage, PersonOnPage, SitePages, site_pages
 from sofacast.site.search_index import write_search_index
 from sofacast.workspace import Workspace
 
 SITE_DIR = "site"
 ASSETS = ("site.css", "site.js", "search.js")
+ARTWORK_PIXELS = 600  # shown at 240 css px: sharp on a screen of 2.5 device pixels per css pixel
+PHOTO_PIXELS = 240  # shown at 96 css px
+HOME_GUESTS = 12
 
 
 @dataclass
@@ -37,6 +44,12 @@ class SiteResult:
     passages: int = 0  # in the search index
     removed: list[Path] = field(default_factory=list)  # page folders of episodes and guests no longer published
 
+    def summary(self) -> str:
+        changed = f"{plural(len(self.written), 'file')} written" if self.written else "unchanged"
+        if self.removed:
+            changed += f", {plural(len(self.removed), 'page')} no longer published removed"
+        return f"{self.path.name}/: {plural(self.pages, 'page')}, {changed}"
+
 
 def build_site(workspace: Workspace) -> SiteResult:
     pages = site_pages(workspace)
@@ -44,29 +57,73 @@ def build_site(workspace: Workspace) -> SiteResult:
     result = SiteResult(target, 0)
     for name in ASSETS:
         _write(result, target / "assets" / name, resources.files("sofacast.site").joinpath("assets", name).read_text("utf-8"))
-    artwork = _bring(result, pages.artwork, target / "assets") if pages.artwork else None
-    common = {"show": pages.show, "feed_url": pages.feed_url, "artwork": artwork.name if artwork else ""}
-    _page(result, target / "index.html", "home.html.j2", root="", episodes=pages.episodes,
-          data=structured_data.series(pages), **common)
-    _page(result, target / "archive" / "index.html", "archive.html.j2", root="../", episodes=pages.episodes,
-          data=structured_data.series(pages), **common)
-    for position, episode in enumerate(pages.episodes):
-        folder = target / "episodes" / episode.slug
-        audio = _bring(result, episode.audio, folder) if episode.audio else None
-        downloads = {label: _bring(result, path, folder).name for label, path in episode.downloads.items()}
-        earlier = pages.episodes[position + 1:position + 4]
-        _page(result, folder / "index.html", "episode.html.j2", root="../../", episode=episode,
-              audio=audio.name if audio else "", downloads=downloads, earlier=earlier,
-              data=structured_data.episode(pages, episode), **common)
+    images = _Images(result, target / "assets" / "images")
     found = guests(pages.episodes)
+    people = {person.slug: person for episode in pages.episodes for person in episode.people}
+    common = {"show": pages.show, "feed_url": pages.feed_url, "artwork_url": pages.artwork_url,
+              "artwork": images.square(pages.artwork, "artwork", ARTWORK_PIXELS) if pages.artwork else "",
+              "photos": {slug: images.square(person.photo, slug, PHOTO_PIXELS)
+                         for slug, person in people.items() if person.photo},
+              "series": structured_data.series(pages)}
+    newest_guests = sorted(found.values(), key=lambda entry: entry[1][0].published, reverse=True)
+    _page(result, target / "index.html", "home.html.j2", root="", episodes=pages.episodes,
+          subscribe=pages.settings.subscribe, guests=newest_guests[:HOME_GUESTS], guest_count=len(found), **common)
+    _page(result, target / "archive" / "index.html", "archive.html.j2", root="../", episodes=pages.episodes, **common)
+    by_slug = {episode.slug: episode for episode in pages.episodes}
+    for episode in pages.episodes:
+        _episode_page(result, target / "episodes" / episode.slug, episode, by_slug, pages, common)
     for person, episodes in found.values():
         _page(result, target / "guests" / person.slug / "index.html", "guest.html.j2", root="../../", person=person,
-              episodes=episodes, data=structured_data.series(pages), **common)
+              episodes=episodes, **common)
+    _page(result, target / "guests" / "index.html", "guests.html.j2", root="../",
+          guests=sorted(found.values(), key=lambda entry: entry[0].name.casefold()), **common)
     _page(result, target / "search" / "index.html", "search.html.j2", root="../", episodes=pages.episodes,
-          guests=sorted(person.name for person, _ in found.values()), data=structured_data.series(pages), **common)
+          guests=sorted(person.name for person, _ in found.values()), **common)
     result.passages = write_search_index(target, pages.episodes, pages.show.language)
     result.removed = _prune(target / "episodes", {e.slug for e in pages.episodes}) + _prune(target / "guests", set(found))
+    images.prune()  # pictures no page shows any more: derived, so not worth a word
     return result
+
+
+def _episode_page(result: SiteResult, folder: Path, episode: EpisodePage, by_slug: dict[str, EpisodePage],
+                  pages: SitePages, common: dict[str, Any]) -> None:
+    audio = _bring(result, episode.audio, folder) if episode.audio else None
+    downloads = {label: _bring(result, path, folder).name for label, path in episode.downloads.items()}
+    previous = [by_slug[slug] for slug in episode.previous if slug in by_slug]
+    related = [(by_slug[r.slug], r.shared_terms) for r in episode.related if r.slug in by_slug]
+    _page(result, folder / "index.html", "episode.html.j2", root="../../", episode=episode,
+          audio=audio.name if audio else "", downloads=downloads, previous=previous, related=related,
+          data=structured_data.episode(pages, episode), **common)
+
+
+class _Images:
+    """Pictures made for the site (artwork and photos, cut square and shrunk to what a page shows): each under a
+    name from its source's size, time and the size made, so an unchanged one is neither read nor written again."""
+
+    def __init__(self, result: SiteResult, folder: Path) -> None:
+        self.result, self.folder = result, folder
+        self.made: set[str] = set()
+
+    def square(self, source: Path, name: str, pixels: int) -> str:
+        info = source.stat()
+        stamp = hashlib.sha256(f"{info.st_size}:{info.st_mtime_ns}:{pixels}".encode()).hexdigest()[:10]
+        target = self.folder / f"{name}-{stamp}.jpg"
+        self.made.add(target.name)
+        if not target.is_file():
+            picture = square_thumbnail(source, pixels)
+            if picture is None:
+                raise WorkspaceError(f"{source} is not an image that can be read (PNG, JPEG, WebP or GIF)",
+                                     "Replace it with a JPEG or PNG, or take it out of sofacast.toml.")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic.write_bytes(target, picture)
+            self.result.written.append(target)
+        return target.name
+
+    def prune(self) -> list[Path]:
+        stale = [entry for entry in self.folder.glob("*.jpg") if entry.name not in self.made]
+        for entry in stale:
+            entry.unlink()
+        return stale
 
 
 def _prune(folder: Path, keep: set[str]) -> list[Path]:
@@ -90,12 +147,19 @@ def guests(episodes: list[EpisodePage]) -> dict[str, tuple[PersonOnPage, list[Ep
     return found
 
 
+def initials(name: str) -> str:
+    """ "Asoke Mukerji" -> "AM": what a person without a photo is shown as."""
+    words = [word for word in name.split() if word[:1].isalnum()]
+    return "".join(word[0] for word in (words[:1] + words[1:][-1:])).upper()
+
+
 @cache
 def _environment() -> Environment:
     environment = Environment(loader=PackageLoader("sofacast.site", "templates"), autoescape=True,
                               undefined=StrictUndefined, keep_trailing_newline=True)
     environment.filters["clock"] = short_clock
     environment.filters["seconds"] = lambda value: f"{float(value):.2f}"
+    environment.filters["initials"] = initials
     return environment
 
 
@@ -126,7 +190,6 @@ def _bring(result: SiteResult, source: Path, folder: Path) -> Path:
         atomic.move_into(scratch, target)
     result.written.append(target)
     return target
-
 
 
 def _size_and_mtime(path: Path) -> tuple[int, int]:

@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sofacast.addresses import public_url
 from sofacast.audio.published import published_audio
 from sofacast.feed.build import published_at
 from sofacast.feed.episodes import hosts, person
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.settings import FeedSettings, feed_settings
-from sofacast.feed.write import episodes_in_feed
+from sofacast.feed.write import earlier_episodes, episodes_in_feed, topic_index
 from sofacast.records import Episode, Segment, Show
 from sofacast.sanitize import plain_text
+from sofacast.site.settings import SiteSettings, site_settings
+from sofacast.site.video import SourceVideo, source_video
 from sofacast.slugs import slugify
+from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcripts import chapters_or_none, chunks_or_none, transcript_or_none
 from sofacast.workspace import Workspace
 
@@ -50,12 +54,12 @@ class Section:
 
 @dataclass(frozen=True)
 class PersonOnPage:
-    name: str
+    name: str  # as the voice book calls them now (a rename there renames them here)
     role: str  # "host" or "guest"
     bio: str = ""
-    img: str = ""  # an http(s) photo, or ""
     url: str = ""  # their own page elsewhere, or ""
     slug: str = ""  # their guest page on the site
+    photo: Path | None = None  # a photo file in the workspace ([people."Name"] photo); remote photos are not shown
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,15 @@ class EpisodePage:
     chapters: list[ChapterLink]
     sections: list[Section]
     downloads: dict[str, Path]  # label -> file in the workspace (transcripts, chapters)
+    video: SourceVideo | None = None  # offered when [site] video = true and the source is a video page
+    previous: list[str] = field(default_factory=list)  # slugs, newest first: as the show notes link them
+    related: list[RelatedEpisode] = field(default_factory=list)  # earlier episodes closest in topic
+
+
+@dataclass(frozen=True)
+class RelatedEpisode:
+    slug: str
+    shared_terms: tuple[str, ...]
 
 
 @dataclass
@@ -84,22 +97,36 @@ class SitePages:
     show: Show
     feed_url: str
     artwork: Path | None
+    artwork_url: str  # where the feed publishes the artwork (social cards need an absolute address)
+    settings: SiteSettings
     episodes: list[EpisodePage]  # newest first
 
 
 def site_pages(workspace: Workspace) -> SitePages:
     """Every published episode's page, newest first (the feed's episodes: drafts and held-back ones stay out)."""
     show = workspace.show()
-    settings = feed_settings(show, workspace.root)
+    settings, site = feed_settings(show, workspace.root), site_settings(show, workspace.root)
     episodes, _failures = episodes_in_feed(workspace, GuidLedger.load(workspace.feeds_dir))
-    pages = [episode_page(workspace, show, settings, episode) for episode in reversed(episodes)]
-    return SitePages(show, settings.feed_url, settings.artwork, pages)
+    book = Voiceprints.load(workspace.root)
+    texts: dict[str, str] = {}
+    pages = [episode_page(workspace, show, settings, site, episode, book, texts) for episode in episodes]
+    index = topic_index(workspace, show, episodes, texts) if settings.related else None
+    slugs = [episode.slug for episode in episodes]
+    for position, page in enumerate(pages):
+        page.previous, related = earlier_episodes(index, slugs, position, settings)
+        page.related = [RelatedEpisode(r.slug, r.shared_terms) for r in related]
+    artwork_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
+    return SitePages(show, settings.feed_url, settings.artwork, artwork_url, site, pages[::-1])
 
 
-def episode_page(workspace: Workspace, show: Show, settings: FeedSettings, episode: Episode) -> EpisodePage:
+def episode_page(workspace: Workspace, show: Show, settings: FeedSettings, site: SiteSettings, episode: Episode,
+                 book: Voiceprints, texts: dict[str, str]) -> EpisodePage:
+    """The episode's page; its transcript's text goes into `texts` (for the related episodes)."""
     audio = published_audio(workspace, show, episode, settings.audio)
     transcript = transcript_or_none(workspace, episode.slug, with_words=False)
     segments = transcript.segments if transcript else []
+    if transcript is not None:
+        texts[episode.slug] = " ".join(segment.text for segment in segments)
     duration = float(episode.duration or (segments[-1].end if segments else 0.0))
     stored = chapters_or_none(workspace, episode.slug) or []
     chapters = [ChapterLink(float(c["startTime"]), plain_text(c["title"])) for c in stored]
@@ -107,20 +134,24 @@ def episode_page(workspace: Workspace, show: Show, settings: FeedSettings, episo
         slug=episode.slug, title=plain_text(episode.title), number=episode.number,
         published=published_at(episode.published).date().isoformat(), duration=duration,
         description=plain_text(episode.description), audio=audio.path if audio.path.is_file() else None,
-        people=people_on_page(show, settings, episode), chapters=chapters,
+        people=people_on_page(show, settings, site, episode, book), chapters=chapters,
         sections=sections(chunks_or_none(workspace, episode.slug) or [], segments),
         downloads={label: path for label, path in _downloads(workspace, episode.slug).items() if path.is_file()},
+        video=source_video(episode.source_url) if site.video else None,
     )
 
 
-def people_on_page(show: Show, settings: FeedSettings, episode: Episode) -> list[PersonOnPage]:
-    """The hosts and guests, with photos and links as the feed's podcast:person gives them."""
+def people_on_page(show: Show, settings: FeedSettings, site: SiteSettings, episode: Episode,
+                   book: Voiceprints) -> list[PersonOnPage]:
+    """The hosts and guests, by the voice book's names, with links as the feed's podcast:person gives them and
+    photos from the workspace."""
     found = []
     for role, people in (("host", hosts(show, episode)), ("guest", episode.guests)):
         for who in people:
             listed = person(who, role, settings.people)
-            found.append(PersonOnPage(listed.name, role, plain_text(who.bio), listed.img or "", listed.href or "",
-                                      person_slug(listed.name)))
+            name = book.name_of(listed.name)
+            photo = site.photos.get(name) or site.photos.get(listed.name)
+            found.append(PersonOnPage(name, role, plain_text(who.bio), listed.href or "", person_slug(name), photo))
     return found
 
 

@@ -24,6 +24,8 @@ def series(pages: SitePages) -> dict[str, Any]:
     show = pages.show
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "PodcastSeries", "name": show.title,
                             "description": show.description, "inLanguage": show.language, "webFeed": pages.feed_url}
+    if pages.artwork_url:
+        data["image"] = pages.artwork_url
     if show.hosts:
         data["author"] = [{"@type": "Person", "name": name} for name in show.hosts]
     return data

@@ -3,6 +3,20 @@
 // the sentence being spoken.
 (function () {
   "use strict";
+  // The source video: a link to its page until asked for, so that no other server is asked for anything before.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.video-load[data-player]");
+    if (!link) { return; }
+    event.preventDefault();
+    var frame = document.createElement("iframe");
+    frame.src = link.dataset.player;
+    frame.title = "Video on " + link.dataset.host;
+    frame.allow = "fullscreen; picture-in-picture";
+    frame.setAttribute("allowfullscreen", "");
+    frame.className = "video-frame";
+    link.parentNode.replaceWith(frame);
+  });
+
   var player = document.getElementById("player");
   if (!player) { return; }
   var sentences = Array.prototype.slice.call(document.querySelectorAll(".transcript .s"));
