@@ -253,3 +253,22 @@ def test_an_episode_made_a_draft_again_leaves_the_site(tmp_path: Path, cli) -> N
     assert f"episodes/{SLUG}/" not in (root / "site" / "archive" / "index.html").read_text()
     assert (root / "site" / "robots.txt").read_text() == "User-agent: *\n"
     assert (root / "site" / "episodes" / SAMPLE_EPISODES[1] / "index.html").is_file()
+
+
+def test_a_search_index_that_cannot_be_made_is_one_line_and_the_published_one_stays(tmp_path: Path, cli,
+                                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind's program is replaced by a script that fails (a fake: the real one cannot be made to fail here)."""
+    root = copy_sample_show(tmp_path / "show")
+    assert cli("site", "-w", root).exit_code == 0
+    entry = root / "site" / "pagefind" / "pagefind-entry.json"
+    before = entry.read_bytes()
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: no space left on device' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr("pagefind.service.get_executable", lambda: failing)
+    edit_episode(root, SLUG, 'title = "', 'title = "New: ')  # the records change, so the index is made again
+    result = cli("site", "-w", root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    line, = result.stderr.strip().splitlines()
+    assert "Pagefind could not build the site's search index (Error: no space left on device)" in line
+    assert entry.read_bytes() == before

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from PIL import Image
@@ -176,6 +176,12 @@ def test_a_phrase_search_finds_the_passage_and_opens_its_episode_at_its_second(s
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     found = [h for h in hrefs if f"/episodes/{slug}/" in h]
     assert found, hrefs
+    # Every hit is a passage that says the phrase (its words marked), not one whose question or episode title does.
+    marked = page.locator("#results li").evaluate_all(
+        "items => items.map(li => Array.from(li.querySelectorAll('.snippet mark')).map(m => m.textContent).join(' '))")
+    words = [word.lower() for word in phrase.split()]
+    assert all(all(w in hit.lower() for w in words) for hit in marked), (phrase, marked)
+    assert page.locator("#status").text_content() == f"{len(hrefs)} passage{'s' if len(hrefs) != 1 else ''}"
     second = int(found[0].rsplit("#t=", 1)[1])
     # The passage: this speaker's sentences up to this one; it opens where the first of them starts.
     starts = [s["start"] for s in said if int(s["start"]) == second and s["speaker"] == sentence["speaker"]]
@@ -186,6 +192,17 @@ def test_a_phrase_search_finds_the_passage_and_opens_its_episode_at_its_second(s
     page.wait_for_function("document.getElementById('player').currentTime > 0")
     assert current_time(page) == pytest.approx(second, abs=TOLERANCE)
     assert page.errors == []
+
+
+def test_a_passage_is_not_found_by_the_words_of_its_question_alone(site_url: str, page) -> None:
+    """Found when tried: '"national response team"' also listed Tomas Okafor's answer to "Why do so many national
+    response teams struggle…?", which does not say it (Pagefind indexes metadata words, and the question was one)."""
+    page.goto(f"{site_url}search/index.html?q=" + quote('"national response team"'))
+    page.wait_for_selector("#results li", timeout=20000)
+    speakers = page.locator("#results li .meta").all_text_contents()
+    marks = page.locator("#results li").evaluate_all("items => items.map(li => li.querySelectorAll('mark').length)")
+    assert speakers and all(count >= 3 for count in marks), (speakers, marks)
+    assert not any(speaker.startswith("Tomas Okafor") for speaker in speakers)
 
 
 def test_search_filters_by_guest(site_url: str, page) -> None:

@@ -12,20 +12,17 @@ import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from sofacast import atomic
 from sofacast.console import plural
 from sofacast.errors import WorkspaceError
-from sofacast.formats.timestamps import short_clock
 from sofacast.images import square_thumbnail
 from sofacast.site import structured_data
 from sofacast.site.pages import EpisodePage, PersonOnPage, SitePages, site_pages
+from sofacast.site.render import environment
 from sofacast.site.search_index import write_search_index
 from sofacast.workspace import Workspace
 
@@ -147,24 +144,8 @@ def guests(episodes: list[EpisodePage]) -> dict[str, tuple[PersonOnPage, list[Ep
     return found
 
 
-def initials(name: str) -> str:
-    """ "Asoke Mukerji" -> "AM": what a person without a photo is shown as."""
-    words = [word for word in name.split() if word[:1].isalnum()]
-    return "".join(word[0] for word in (words[:1] + words[1:][-1:])).upper()
-
-
-@cache
-def _environment() -> Environment:
-    environment = Environment(loader=PackageLoader("sofacast.site", "templates"), autoescape=True,
-                              undefined=StrictUndefined, keep_trailing_newline=True)
-    environment.filters["clock"] = short_clock
-    environment.filters["seconds"] = lambda value: f"{float(value):.2f}"
-    environment.filters["initials"] = initials
-    return environment
-
-
 def _page(result: SiteResult, path: Path, template: str, **context: Any) -> None:
-    _write(result, path, _environment().get_template(template).render(**context))
+    _write(result, path, environment().get_template(template).render(**context))
     result.pages += 1
 
 

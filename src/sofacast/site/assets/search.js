@@ -6,6 +6,7 @@
   var status = document.getElementById("status");
   var list = document.getElementById("results");
   var pagefind = null;
+  var MAX_HITS = 100;
 
   function say(text) { status.textContent = text; }
 
@@ -20,9 +21,36 @@
     });
   }
 
-  function snippet(content, locations) {
+  function clock(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return h ? h + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
+  }
+
+  function passages(data) {
+    // A record is one question of an episode; each passage is a section under a heading (the speaker) whose id is
+    // t<SECONDS>-<n>. Pagefind's sub-results are the sections with a match: each is a hit of its own.
+    var words = data.content.split(/\s+/);
+    var anchors = (data.anchors || []).slice().sort(function (a, b) { return a.location - b.location; });
+    var page = "../" + data.url.replace(/^\/+/, "").replace(/q\d+\.html$/, "index.html");
+    return (data.sub_results || []).filter(function (sub) {
+      return sub.anchor && /^t\d+-\d+$/.test(sub.anchor.id);
+    }).map(function (sub) {
+      var at = anchors.findIndex(function (a) { return a.id === sub.anchor.id; });
+      var from = sub.anchor.location + sub.anchor.text.split(/\s+/).length;
+      var to = at >= 0 && at + 1 < anchors.length ? anchors[at + 1].location : words.length;
+      var seconds = parseInt(sub.anchor.id.slice(1), 10);
+      return {
+        episode: data.meta.title, question: data.meta.question, speaker: sub.anchor.text, seconds: seconds,
+        href: page + "#t=" + seconds, words: words.slice(from, to),
+        locations: (sub.locations || []).filter(function (l) { return l >= from && l < to; })
+          .map(function (l) { return l - from; })
+      };
+    });
+  }
+
+  function snippet(words, locations) {
     // About 30 words around the first match, the matched words marked.
-    var words = content.split(/\s+/);
     var first = locations.length ? locations[0] : 0;
     var from = Math.max(0, first - 12), to = Math.min(words.length, first + 18);
     var marked = {};
@@ -47,14 +75,14 @@
   function show(hit) {
     var item = document.createElement("li");
     var link = document.createElement("a");
-    link.href = "../" + hit.url.replace(/^\/+/, "");  // Pagefind roots its URLs at "/": the site may live in a folder
-    link.textContent = hit.meta.title + " — " + hit.meta.question;
+    link.href = hit.href;  // relative, as the site may live in a folder of its host
+    link.textContent = hit.episode + " — " + hit.question;
     var meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = hit.meta.speaker + " at " + hit.meta.time;
+    meta.textContent = hit.speaker + " at " + clock(hit.seconds);
     item.appendChild(link);
     item.appendChild(meta);
-    item.appendChild(snippet(hit.content, hit.locations || []));
+    item.appendChild(snippet(hit.words, hit.locations));
     list.appendChild(item);
   }
 
@@ -68,7 +96,8 @@
       return engine.search(query, { filters: filters });
     }).then(function (found) {
       return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); }));
-    }).then(function (hits) {
+    }).then(function (records) {
+      var hits = [].concat.apply([], records.map(passages)).slice(0, MAX_HITS);
       hits.forEach(show);
       say(hits.length ? hits.length + (hits.length === 1 ? " passage" : " passages") : "Nothing found.");
     }).catch(function (error) { say(error.message); });
