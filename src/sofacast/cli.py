@@ -31,6 +31,13 @@ app = typer.Typer(help="From raw interview recording to published, searchable po
                   pretty_exceptions_enable=False, add_completion=False, cls=PlainHelpGroup)
 command = functools.partial(app.command, cls=PlainHelpCommand)
 
+ClusterOption = Annotated[str | None, typer.Option(
+    "--cluster", envvar="SOFACAST_CLUSTER", show_default=False,
+    help="Do each episode's audio work on a Dask cluster: tcp://HOST:8786, or local (local:N) for N worker "
+         "processes here. Needs: pip install 'sofacast[cluster]'.")]
+SharedStorageOption = Annotated[bool, typer.Option(
+    "--shared-storage", help="With --cluster: the workers read the media at the workspace's own path (storage "
+                             "they share) instead of being sent it.")]
 WorkspaceOption = Annotated[Path | None, typer.Option("--workspace", "-w", envvar=WORKSPACE_ENV,
                             help="The show's folder (holding sofacast.toml). Default: the current folder.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or summaries.")]
@@ -221,6 +228,8 @@ def transcribe(
     engine: EngineOption = DEFAULT_ENGINE,
     model: ModelOption = None,
     force: Annotated[bool, typer.Option("--force", help="Transcribe even when the transcript is up to date.")] = False,
+    cluster: ClusterOption = None,
+    shared_storage: SharedStorageOption = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
     no_wait: NoWaitOption = False,
@@ -233,9 +242,8 @@ def transcribe(
         transcriber = Transcriber(ws, engine=engine, model=model)
         changed: list[str] = []
 
-        def one(slug: str) -> None:
-            with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
-                result = transcriber.run(slug, force=force, on_progress=bar.update)
+        def told(result: Any) -> None:
+            slug = result.slug
             theirs = " (the publisher's transcript; --force transcribes the audio instead)" if result.from_publisher else ""
             if result.up_to_date:
                 say(quiet, f"{slug}: up to date{theirs or ' (use --force to redo)'}")
@@ -246,8 +254,29 @@ def transcribe(
                 counts = f"{console.plural(len(result.transcript.segments), 'segment')}, {console.plural(words, 'word')}"
                 say(quiet, f"{slug}: {counts} -> {folder}/{slug}.*{theirs}")
 
+        def one(slug: str) -> None:
+            with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
+                told(transcriber.run(slug, force=force, on_progress=bar.update))
+
         with refreshing_search(ws, changed):
-            for_each_episode(ws, slugs, all_episodes, one)
+            if cluster:
+                _transcribe_on_cluster(ws.select(slugs or [], all_episodes), transcriber, cluster, force, shared_storage,
+                                       quiet, told)
+            else:
+                for_each_episode(ws, slugs, all_episodes, one)
+
+
+def _transcribe_on_cluster(slugs: list[str], transcriber: Any, address: str, force: bool, shared_storage: bool,
+                           quiet: bool, told: Callable[[Any], None]) -> None:
+    from sofacast.cluster.catalogue import transcribe_on_cluster
+
+    with console.episodes_bar(f"Transcribing on {address}", quiet) as bar:
+        run = transcribe_on_cluster(transcriber, slugs, address, force, shared_storage, on_result=told,
+                                    on_progress=bar.update)
+    if run.audio_seconds:
+        say(quiet, f"cluster: {run.audio_seconds / 3600:.2f} h of audio in {run.wall_seconds / 60:.1f} min "
+                   f"({run.speed:.1f} h of audio per hour)")
+    raise_failures(run.failures)
 
 
 @command()
@@ -352,6 +381,8 @@ def publish(
     description: DescriptionOption = None,
     engine: EngineOption = DEFAULT_ENGINE,
     model: ModelOption = None,
+    cluster: ClusterOption = None,
+    shared_storage: SharedStorageOption = False,
     workspace: WorkspaceOption = None,
     quiet: QuietOption = False,
     no_wait: NoWaitOption = False,
@@ -362,7 +393,7 @@ def publish(
     ws = Workspace.open(workspace)
     options = PullOptions(slug=slug, title=title, guests=guest or [], questions=question or [], number=number,
                           season=season, published=published, description=description)
-    request = PublishRequest(source, options, engine, model)
+    request = PublishRequest(source, options, engine, model, cluster, shared_storage)
     with writing(ws, "publish", no_wait), console.stage_bar("Publishing", quiet) as bar:
         report = publish_source(ws, request, on_progress=bar.update)
     for line in report.lines():

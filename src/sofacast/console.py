@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
+    MofNCompleteColumn,
     Progress,
     TaskID,
     TaskProgressColumn,
@@ -103,6 +104,18 @@ def bytes_bar(label: str, quiet: bool) -> Iterator[Bar]:
         yield Bar(None, None)
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), console=err, transient=True) as progress:
+        yield Bar(progress, progress.add_task(label, total=None))
+
+
+@contextmanager
+def episodes_bar(label: str, quiet: bool) -> Iterator[Bar]:
+    """A bar counted in episodes; the description says how fast it goes."""
+    if not interactive(quiet):
+        yield Bar(None, None)
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("episodes"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
         yield Bar(progress, progress.add_task(label, total=None))
 
 

@@ -30,6 +30,8 @@ class PublishRequest:
     pull: PullOptions
     engine: str
     model: str | None
+    cluster: str | None = None  # a Dask cluster for the transcribing (tcp://HOST:8786, local, local:N)
+    shared_storage: bool = False  # its workers read the media at the workspace's path
 
 
 @dataclass
@@ -75,9 +77,15 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
         report.failures.append(("pull", exc))  # some items of a feed failed: the others are published
     faults.checkpoint("publish:pulled")
     transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
-    for slug in report.pulled + report.already_pulled:
+    slugs = report.pulled + report.already_pulled
+    transcribed = _transcribe_on_cluster(transcriber, slugs, request, report, tell) if request.cluster and slugs else []
+    for slug in slugs:
         try:
-            _transcribe_and_chunk(workspace, transcriber, slug, report, tell)
+            if request.cluster:
+                if slug in transcribed:
+                    _chunk(workspace, slug, report)
+            else:
+                _transcribe_and_chunk(workspace, transcriber, slug, report, tell)
         except SofacastError as exc:
             report.failures.append((slug, exc))
     if report.transcribed or report.chunked:  # the orchestrator keeps the index current; the stages do not know it
@@ -101,6 +109,20 @@ def _refresh_site(workspace: Workspace, report: PublishReport, tell: Progress) -
         report.failures.append(("site", exc))
 
 
+def _transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], request: PublishRequest, report: PublishReport,
+                           tell: Progress) -> list[str]:
+    """The episodes' transcribing on the cluster; returns those that are transcribed (chunking follows here)."""
+    from sofacast.cluster.catalogue import transcribe_on_cluster
+
+    assert request.cluster is not None
+    run = transcribe_on_cluster(transcriber, slugs, request.cluster, shared_storage=request.shared_storage,
+                                on_progress=lambda done, total, speed: tell(done, total, f"Transcribing: {speed}"))
+    report.transcribed += [result.slug for result in run.results if not result.up_to_date]
+    report.failures += run.failures
+    failed = {slug for slug, _ in run.failures}
+    return [slug for slug in slugs if slug not in failed]
+
+
 def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: str, report: PublishReport,
                           tell: Progress) -> None:
     transcribed = transcriber.run(
@@ -108,5 +130,9 @@ def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: 
     if not transcribed.up_to_date:
         report.transcribed.append(slug)
     faults.checkpoint("publish:transcribed")
+    _chunk(workspace, slug, report)
+
+
+def _chunk(workspace: Workspace, slug: str, report: PublishReport) -> None:
     if not chunk_episode(workspace, slug).up_to_date:
         report.chunked.append(slug)

@@ -45,7 +45,8 @@ class FasterWhisperEngine:
                              "Use --engine openai-whisper with it, or give faster-whisper a CTranslate2 model folder.")
         where = str(model.ct2_dir) if model.ct2_dir else model.hub_name
         try:
-            self._model = WhisperModel(where, device="cpu", compute_type="int8",
+            device, compute_type = _device()
+            self._model = WhisperModel(where, device=device, compute_type=compute_type,
                                        cpu_threads=options.threads_per_worker, num_workers=options.workers)
         except Exception as exc:  # the hub client and CTranslate2 raise many kinds
             raise ModelError(f"cannot load Whisper model '{model.name}' ({type(exc).__name__})",
@@ -133,3 +134,15 @@ def skipped_stretches(segments: Sequence[Segment], window: Span, speech: list[Sp
             inside = [s for s in speech if s.end > start and s.start < end]
             stretches.append(Span(max(start, inside[0].start), min(end, inside[-1].end)))
     return stretches
+
+
+def _device() -> tuple[str, str]:
+    """A GPU when CTranslate2 sees one (in float16, as faster-whisper runs it there), else the CPU in int8: a cluster's
+    GPU workers use their GPU with no option to set. (Not tried here: this machine has no GPU.)"""
+    import ctranslate2
+
+    try:
+        gpus = ctranslate2.get_cuda_device_count()
+    except (RuntimeError, OSError):  # a CUDA runtime that is installed but cannot start
+        gpus = 0
+    return ("cuda", "float16") if gpus > 0 else ("cpu", "int8")

@@ -1,37 +1,51 @@
-"""Transcribe one episode: decode, stream segments from an engine, label speakers, write the transcript files."""
+"""Transcribe one episode: decide what it needs, recognise its speech and find its speakers (`recognition`), name
+them from the voice book and write the transcript files.
+
+`Transcriber.run` does it all here. On a cluster (`sofacast.cluster`) the same three steps are split: `plan` and
+`finish` run where the workspace is, `recognition` on a worker."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
 
 from sofacast import atomic
 from sofacast.formats import RENDERERS
 from sofacast.formats.transcript_json import transcript_from_dict, transcript_to_dict
 from sofacast.hashing import remembered_sha256
-from sofacast.media import ffmpeg
-from sofacast.media.vad import Span, speech_spans
-from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, MadeFrom, Segment, Show, TranscribeOptions, Transcript
+from sofacast.records import DiarizationRecord, Episode, MadeFrom, Show, TranscribeOptions, Transcript
 from sofacast.speakers import labelling
-from sofacast.speakers.channels import ChannelEvidence
-from sofacast.speakers.diarize import diarize_voices
 from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe import known_names, publisher
 from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
+from sofacast.transcribe.episode_audio import EpisodeAudio
 from sofacast.transcribe.models import ModelSource, resolve_model
+from sofacast.transcribe.recognition import SPEAKER_STAGE, ProgressCallback, find_speakers, recognise
 from sofacast.transcripts import DamagedFile, read_transcript
 from sofacast.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-# Called with (seconds of audio done, total seconds, and a new description when the stage changes):
-# first while transcribing, then again while finding speakers.
-ProgressCallback = Callable[..., None]
-SPEAKER_STAGE = "Finding speakers"
+__all__ = ["SPEAKER_STAGE", "EpisodePlan", "ProgressCallback", "TranscribeResult", "Transcriber", "hear_names",
+           "write_transcript"]
+
+
+@dataclass
+class EpisodePlan:
+    """What transcribing one episode takes, decided from the workspace."""
+
+    episode: Episode
+    show: Show
+    media: Path
+    source: MadeFrom | None  # what a new transcript is made from (None: the media is missing)
+    existing: Transcript | None  # the transcript in the workspace, if any
+    ready: Transcript | None  # one that needs no recognising (up to date, or the publisher's); else None
+    names: list[str]  # this episode's people, for the engine's prompt
+
+    @property
+    def slug(self) -> str:
+        return self.episode.slug
 
 
 @dataclass
@@ -46,73 +60,6 @@ class TranscribeResult:
         return self.transcript.engine == publisher.ENGINE
 
 
-class _Audio:
-    """The episode's audio at 16 kHz, decoded once and only if some stage needs it.
-
-    Decoded block by block into one preallocated mono array: a stereo file is mixed down while its
-    channels are compared, so only a recording with one speaker per channel is ever held in stereo.
-    """
-
-    def __init__(self, media: Path) -> None:
-        self.media = media
-        self._mono: np.ndarray | None = None
-        self._split = False
-        self._speech: list[Span] | None = None
-
-    def _load(self) -> np.ndarray:
-        info = ffmpeg.probe(self.media)
-        channels = 2 if info.channels == 2 else 1
-        evidence = ChannelEvidence() if channels == 2 else None
-        mono = _Samples(info.duration)
-        for block in ffmpeg.stream(self.media, channels=channels):
-            if evidence is not None:
-                evidence.add(block)
-            mono.append(block.mean(axis=1, dtype=np.float32) if channels == 2 else block[:, 0])
-        self._split = evidence is not None and evidence.one_speaker_per_channel()
-        return mono.array()
-
-    def mono(self) -> np.ndarray:
-        if self._mono is None:
-            self._mono = self._load()
-        return self._mono
-
-    def sides(self) -> list[np.ndarray] | None:
-        """Each channel alone, when the recording has one speaker per channel."""
-        self.mono()
-        if not self._split:
-            return None
-        stereo = ffmpeg.decode(self.media, channels=2)
-        return [np.ascontiguousarray(stereo[:, channel]) for channel in range(2)]
-
-    def duration(self) -> float:
-        return len(self.mono()) / ffmpeg.SAMPLE_RATE
-
-    def speech(self) -> list[Span]:
-        """Voice activity of the mono mix, found once for both the engine and the speaker stage."""
-        if self._speech is None:
-            self._speech = speech_spans(self.mono())
-        return self._speech
-
-
-class _Samples:
-    """A float32 array filled block by block, sized from the probed duration (grown if the probe was short)."""
-
-    def __init__(self, seconds: float | None) -> None:
-        self._data = np.empty(int(((seconds or 600.0) + 1.0) * ffmpeg.SAMPLE_RATE), np.float32)
-        self._size = 0
-
-    def append(self, block: np.ndarray) -> None:
-        if self._size + len(block) > len(self._data):
-            grown = np.empty(max(self._size + len(block), int(len(self._data) * 1.5)), np.float32)
-            grown[:self._size] = self._data[:self._size]
-            self._data = grown
-        self._data[self._size:self._size + len(block)] = block
-        self._size += len(block)
-
-    def array(self) -> np.ndarray:
-        return self._data[:self._size]
-
-
 class Transcriber:
     """Transcribes episodes of one workspace; loads the engine once, only when some episode needs it."""
 
@@ -120,6 +67,7 @@ class Transcriber:
                  options: TranscribeOptions | None = None) -> None:
         self.workspace = workspace
         self.engine_name = engine
+        self.model_spec = model  # as given (None: the bundled model), for a cluster's workers to resolve themselves
         self.model: ModelSource = resolve_model(model)
         self.options = options or options_for_this_machine()
         self._engine: Engine | None = None
@@ -137,10 +85,8 @@ class Transcriber:
         return MadeFrom(media=episode.media, media_sha256=remembered_sha256(media), engine=publisher.ENGINE,
                         model=transcript.name, model_fingerprint=remembered_sha256(transcript), options=self.options)
 
-    def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
-        """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files.
-
-        An episode whose publisher's transcript was pulled takes that one, unless `force` asks for Whisper's
+    def plan(self, slug: str, force: bool = False) -> EpisodePlan:
+        """An episode whose publisher's transcript was pulled takes that one, unless `force` asks for Whisper's
         (which is then kept until the next `force`)."""
         episode = self.workspace.load_episode(slug)
         show = self.workspace.show()
@@ -149,59 +95,40 @@ class Transcriber:
         source = self.provenance(episode, media) if media.is_file() else None
         imported = self.publisher_provenance(episode, media, theirs) if theirs and media.is_file() else None
         existing = self._existing(slug)
-        audio = _Audio(media)
+        ready = None
         if not force and existing is not None and existing.source in (source, imported):
-            transcript = transcript_from_dict(transcript_to_dict(existing))
+            ready = transcript_from_dict(transcript_to_dict(existing))
         elif not force and theirs is not None:
-            transcript = self._import(slug, audio, theirs, imported)
-        else:
-            # Only this episode's people: a show's whole [people] table would crowd the engine's prompt.
-            transcript = self._transcribe(slug, audio, source, on_progress, known_names.episode_people(show, episode))
+            ready = self._import(slug, EpisodeAudio(media), theirs, imported)
+        # Only this episode's people: a show's whole [people] table would crowd the engine's prompt.
+        return EpisodePlan(episode, show, media, source, existing, ready, known_names.episode_people(show, episode))
+
+    def run(self, slug: str, force: bool = False, on_progress: ProgressCallback | None = None) -> TranscribeResult:
+        """Transcribe (if the text is out of date), find speakers (if needed), name them, write the files."""
+        plan = self.plan(slug, force)
+        audio = EpisodeAudio(plan.media)
+        transcript = plan.ready or recognise(self.engine(), self.engine_name, self.model.name, self.options, slug, audio,
+                                             plan.source, plan.names, on_progress)
+        return self.finish(plan, transcript, force, audio, on_progress)
+
+    def finish(self, plan: EpisodePlan, transcript: Transcript, force: bool = False, audio: EpisodeAudio | None = None,
+               on_progress: ProgressCallback | None = None) -> TranscribeResult:
+        """Names heard right, speakers found (unless the transcript knows them) and named, the files written if
+        anything changed."""
         if transcript.engine != publisher.ENGINE:  # a publisher spells its own people's names
-            hear_names(transcript, show, episode)
-        self._label_speakers(transcript, show, episode, audio, on_progress)
-        unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
-        if unchanged and not force and self._renderings_exist(slug):
-            return TranscribeResult(slug, up_to_date=True, transcript=transcript)
-        written = write_transcript(self.workspace, transcript)
-        return TranscribeResult(slug, up_to_date=False, transcript=transcript, written=written)
-
-    def _label_speakers(self, transcript: Transcript, show: Show, episode: Episode, audio: _Audio,
-                        on_progress: ProgressCallback | None) -> None:
-        if labelling.needs_diarization(transcript, show, episode):
-            stage = self._speaker_progress(transcript.episode, audio.duration(), on_progress)
-            found = diarize_voices(audio.mono(), labelling.expected_speakers(show, episode), on_progress=stage,
-                                   speech=audio.speech())
-            labelling.attach(transcript, found, labelling.diarization_inputs(show, episode))
+            hear_names(transcript, plan.show, plan.episode)
+        find_speakers(transcript, plan.show, plan.episode, audio or EpisodeAudio(plan.media), on_progress)
         voiceprints = Voiceprints.load(self.workspace.root)
-        labelling.apply_names(transcript, show, episode, voiceprints)
+        labelling.apply_names(transcript, plan.show, plan.episode, voiceprints)
         voiceprints.save()
+        existing = plan.existing
+        unchanged = existing is not None and transcript_to_dict(existing) == transcript_to_dict(transcript)
+        if unchanged and not force and self._renderings_exist(plan.slug):
+            return TranscribeResult(plan.slug, up_to_date=True, transcript=transcript)
+        written = write_transcript(self.workspace, transcript)
+        return TranscribeResult(plan.slug, up_to_date=False, transcript=transcript, written=written)
 
-    @staticmethod
-    def _speaker_progress(slug: str, seconds: float, on_progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
-        if on_progress is None:
-            return None
-        return lambda done, total: on_progress(seconds * done / max(total, 1), seconds, f"{SPEAKER_STAGE} in {slug}")
-
-    def _transcribe(self, slug: str, audio: _Audio, source: MadeFrom | None, on_progress: ProgressCallback | None,
-                    names: list[str]) -> Transcript:
-        sides = audio.sides()
-        if sides is not None:
-            segments = self._decode_channels(sides, on_progress, names)
-        else:
-            segments = self._decode(audio.mono(), on_progress, 0.0, audio.duration(), names, audio.speech())
-        for index, segment in enumerate(segments):
-            segment.id = index
-        transcript = Transcript(
-            episode=slug, language=self.options.language, duration=audio.duration(), engine=self.engine_name,
-            model=self.model.name, options=self.options, segments=segments, source=source,
-        )
-        if sides is not None and any(segment.label for segment in segments):
-            inputs = DiarizationInputs(labelling.DIARIZATION_VERSION)
-            labelling.attach(transcript, labelling.channel_diarization(segments), inputs)
-        return transcript
-
-    def _import(self, slug: str, audio: _Audio, path: Path, source: MadeFrom | None) -> Transcript:
+    def _import(self, slug: str, audio: EpisodeAudio, path: Path, source: MadeFrom | None) -> Transcript:
         segments = publisher.read_publisher_transcript(path)
         for index, segment in enumerate(segments):
             segment.id = index
@@ -216,25 +143,6 @@ class Transcriber:
                 method=labelling.PUBLISHER, names={label: name for name, label in labels.items()},
                 named_by=dict.fromkeys(labels.values(), labelling.NAMED_BY_PUBLISHER))
         return transcript
-
-    def _decode(self, audio: np.ndarray, on_progress: ProgressCallback | None, offset: float, total: float,
-                names: list[str], speech: list[Span] | None = None) -> list[Segment]:
-        segments = []
-        for segment in self.engine().transcribe(audio, self.options, names, speech):
-            segments.append(segment)
-            if on_progress:
-                on_progress(min(offset + segment.end, total), total)
-        return segments
-
-    def _decode_channels(self, sides: list[np.ndarray], on_progress: ProgressCallback | None, names: list[str]) -> list[Segment]:
-        """One speaker per channel: transcribe each side alone (crosstalk stays readable), label by side."""
-        length = len(sides[0]) / ffmpeg.SAMPLE_RATE
-        per_side = [self._decode(side, on_progress, index * length, 2 * length, names) for index, side in enumerate(sides)]
-        order = sorted(range(2), key=lambda i: per_side[i][0].start if per_side[i] else float("inf"))
-        for rank, side in enumerate(order, 1):
-            for segment in per_side[side]:
-                segment.label = f"S{rank}"
-        return sorted(per_side[0] + per_side[1], key=lambda segment: (segment.start, segment.end))
 
     def _existing(self, slug: str) -> Transcript | None:
         try:
