@@ -40,8 +40,10 @@ def connected(address: str) -> Iterator[Any]:
         import dask
 
         # One thread per worker: each runs one episode at a time, with the engine's own threads inside it. Dask's
-        # statistical profiler samples every worker thread's stack every 10 ms; it made an episode ~15% slower.
-        with dask.config.set({"distributed.worker.profile.enabled": False}), \
+        # statistical profiler samples every worker thread's stack every 10 ms (~15% of an episode), and its nanny
+        # starts workers with MALLOC_TRIM_THRESHOLD_=65536, which made CTranslate2's decoding ~40% slower (its
+        # buffers went back to the system and were faulted in again): neither here. (BLAS threads: see worker.py.)
+        with dask.config.set({"distributed.worker.profile.enabled": False, "distributed.nanny.pre-spawn-environ": {}}), \
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                              dashboard_address=None, silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
             yield client
