@@ -41,20 +41,19 @@ class FeedSettings:
     people: dict[str, PersonLinks] = field(default_factory=dict)  # by name
 
 
-def _problem(what: str, fix: str) -> WorkspaceError:
-    return WorkspaceError(f"sofacast.toml [feed]: {what}", fix)
-
-
 def _local_file(root: Path, value: str | None, key: str) -> Path | None:
-    """A file named in [feed]: it must exist and lie inside the workspace (symlinks resolved)."""
-    if not value:
-        return None
+    return workspace_file(root, value, key, "sofacast.toml [feed]") if value else None
+
+
+def workspace_file(root: Path, value: str, key: str, where: str) -> Path:
+    """A file sofacast.toml names (`where` says which table): it must exist and lie inside the workspace (symlinks
+    resolved)."""
     path = (root / value).resolve()
     if not path.is_relative_to(root.resolve()):
-        raise _problem(f"{key} = {value!r} points outside the workspace (to {path})",
-                       f"Copy the file into the workspace and set {key} to its path there.")
+        raise WorkspaceError(f"{where}: {key} = {value!r} points outside the workspace (to {path})",
+                             f"Copy the file into the workspace and set {key} to its path there.")
     if not path.is_file():
-        raise _problem(f"{key} = {value!r} does not exist", f"Put the file at {path}, or remove {key}.")
+        raise WorkspaceError(f"{where}: {key} = {value!r} does not exist", f"Put the file at {path}, or remove {key}.")
     return path
 
 

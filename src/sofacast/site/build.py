@@ -116,11 +116,10 @@ class _Images:
             self.result.written.append(target)
         return target.name
 
-    def prune(self) -> list[Path]:
-        stale = [entry for entry in self.folder.glob("*.jpg") if entry.name not in self.made]
-        for entry in stale:
-            entry.unlink()
-        return stale
+    def prune(self) -> None:
+        for entry in self.folder.glob("*.jpg"):
+            if entry.name not in self.made:
+                entry.unlink()
 
 
 def _prune(folder: Path, keep: set[str]) -> list[Path]:

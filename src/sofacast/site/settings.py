@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sofacast.errors import WorkspaceError
+from sofacast.feed.settings import workspace_file
 from sofacast.records import Show
 from sofacast.sanitize import plain_text, safe_url
 
@@ -21,17 +21,6 @@ class SiteSettings:
 def site_settings(show: Show, root: Path) -> SiteSettings:
     table = show.site  # types already checked by the schema
     subscribe = [(plain_text(name), url) for name, url in table.get("subscribe", {}).items() if safe_url(url)]
-    photos = {plain_text(name): _photo(root, name, links["photo"]) for name, links in show.people.items()
-              if links.get("photo")}
+    photos = {plain_text(name): workspace_file(root, links["photo"], "photo", f'sofacast.toml [people."{plain_text(name)}"]')
+              for name, links in show.people.items() if links.get("photo")}
     return SiteSettings(bool(table.get("enabled")), bool(table.get("video")), subscribe, photos)
-
-
-def _photo(root: Path, name: str, value: str) -> Path:
-    key = f'sofacast.toml [people."{plain_text(name)}"] photo = {value!r}'
-    path = (root / value).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise WorkspaceError(f"{key} points outside the workspace (to {path})",
-                             "Copy the photo into the workspace (for example into people/) and name it by its path there.")
-    if not path.is_file():
-        raise WorkspaceError(f"{key} does not exist", f"Put the photo at {path}, or remove photo.")
-    return path
