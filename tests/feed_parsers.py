@@ -21,7 +21,8 @@ from typing import Any, NoReturn
 
 import feedparser
 import podcastparser
-import pytest
+
+from tests.requirements import missing, required
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 PARTYTIME_SCRIPT = NODE_DIR / "parse_feed.mjs"
@@ -31,13 +32,11 @@ PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
 def node_required() -> bool:
     """Whether a missing node (or missing tests/node/node_modules) fails the tests rather than skips them:
     when SOFACAST_REQUIRE_NODE is set to anything but the empty string (CI sets it to 1)."""
-    return os.environ.get("SOFACAST_REQUIRE_NODE", "") != ""
+    return required("SOFACAST_REQUIRE_NODE")
 
 
 def _node_missing(reason: str) -> NoReturn:
-    if node_required():
-        pytest.fail(f"{reason} (SOFACAST_REQUIRE_NODE is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
+    missing(reason, "SOFACAST_REQUIRE_NODE")
 
 
 def node_with(package: str) -> str:

@@ -9,7 +9,6 @@ is set (CI sets it), where they fail instead.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ROOT, SAMPLE_EPISODES, copy_sample_show
+from tests.requirements import missing
 from tests.test_feed import edit_episode
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,15 +34,13 @@ pytestmark = pytest.mark.slow
 
 
 def _require() -> None:
-    missing = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
+    absent = [str(p) for p in (CHROMIUM, AXE) if not p.is_file()]
     try:
         import playwright  # noqa: F401
     except ImportError:
-        missing.append("playwright (pip install -e '.[test]')")
-    if missing:
-        if os.environ.get("SOFACAST_REQUIRE_BROWSER", ""):
-            pytest.fail(f"browser tests need {', '.join(missing)}")
-        pytest.skip(f"browser tests need {', '.join(missing)}")
+        absent.append("playwright (pip install -e '.[test]')")
+    if absent:
+        missing(f"browser tests need {', '.join(absent)}", "SOFACAST_REQUIRE_BROWSER")
 
 
 @pytest.fixture(scope="module")
