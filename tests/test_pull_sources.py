@@ -330,3 +330,25 @@ def test_a_real_world_feed_is_pulled_with_every_stated_fact(workspace: Path, cli
         else:
             assert not list(folder_of.glob("publisher-transcript.*"))
         assert (folder_of / "publisher-chapters.json").is_file() == bool(item.get("chapters_url") or item.get("psc_chapters"))
+
+
+@pytest.mark.slow
+def test_a_feed_numbered_only_by_podcast_season_and_episode_is_pulled_right(workspace: Path, cli, jfk: Path, http_root):
+    """The Podcasting 2.0 namespace's own example feed numbers its items with podcast:season and podcast:episode
+    alone (no itunes:season or itunes:episode): each item keeps its season and number."""
+    folder, base = http_root
+    body = (FEEDS / "podcastindex-example.xml").read_bytes()
+    for host in (b"https://example.com", b"http://example.com"):  # every link it has that would be fetched, served here
+        body = body.replace(host, base.encode())
+    (folder / "feed.xml").write_bytes(body)
+    for number in (1, 2, 3):
+        shutil.copy(jfk, folder / f"file-0{number}.mp3")
+    result = cli("pull", f"{base}/feed.xml", "-w", workspace)
+    assert result.exit_code == 0, result.output
+    pulled = {data["source_url"]: data for path in (workspace / "episodes").glob("*/episode.toml")
+              if (data := tomllib.loads(path.read_text()))}
+    assert {url.replace(base, ""): (data["number"], data.get("season"), data["title"]) for url, data in pulled.items()} == {
+        "/file-01.mp3": (1, 1, "Episode 1 - The Past"),
+        "/file-02.mp3": (2, 1, "Episode 2 - The Present"),
+        "/file-03.mp3": (3, 1, "Episode 3 - The Future"),
+    }

@@ -29,6 +29,13 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _stated(itunes: int | None, podcast: dict | None) -> int | None:
+    """The number an item is given: its itunes tag's, else its podcast tag's when that is a whole number."""
+    if itunes is not None or not podcast:
+        return itunes
+    return int(podcast["number"]) if float(podcast["number"]).is_integer() else None
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_stated_fact_of_a_real_feed_is_read(name: str):
     items = {item.media_url: item for item in _read(name)}
@@ -41,10 +48,11 @@ def test_every_stated_fact_of_a_real_feed_is_read(name: str):
         facts = items[_url(entry["enclosure"]["url"])].facts
         if entry.get("title"):
             assert facts.title == entry["title"]
+        # "number" and "season" are the itunes tags; without them, podcast:episode and podcast:season number the item.
         if "number" in entry:
-            assert facts.number == entry["number"]
+            assert facts.number == _stated(entry["number"], entry.get("podcast_episode"))
         if "season" in entry:
-            assert facts.season == entry["season"]
+            assert facts.season == _stated(entry["season"], entry.get("podcast_season"))
         if entry.get("episode_type"):
             assert facts.episode_type == entry["episode_type"]
         if entry.get("published"):
@@ -70,3 +78,38 @@ def test_every_stated_fact_of_a_real_feed_is_read(name: str):
 def test_the_reader_is_given_something_to_check():
     # The fixtures must state facts about items with media, or the test above checks nothing.
     assert sum(1 for facts in EXPECTED.values() for e in facts["items"] if e.get("enclosure") and len(e) > 3) >= 20
+
+
+def _numbered(tags: str) -> FeedItem:
+    body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+            'xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>Show</title><item><title>One</title>'
+            f'<enclosure url="{BASE}/one.mp3" length="1000" type="audio/mpeg"/>{tags}</item></channel></rss>')
+    [item] = read_feed(f"{BASE}/feed.xml", body.encode())
+    return item
+
+
+@pytest.mark.parametrize(("tags", "number", "season"), [
+    # Only the Podcasting 2.0 tags: they number the item (the season's name and the episode's display text are not kept).
+    ('<podcast:season name="Green Signals">3</podcast:season><podcast:episode display="Ch. 7">7</podcast:episode>', 7, 3),
+    ("<podcast:season> 2 </podcast:season><podcast:episode>12.0</podcast:episode>", 12, 2),
+    # itunes wins where both are there.
+    ("<itunes:season>4</itunes:season><itunes:episode>8</itunes:episode>"
+     "<podcast:season>3</podcast:season><podcast:episode>7.5</podcast:episode>", 8, 4),
+    ("<podcast:season>3</podcast:season><itunes:season>4</itunes:season>"
+     "<podcast:episode>7</podcast:episode><itunes:episode>8</itunes:episode>", 8, 4),
+    # An itunes tag that is not a number is as good as absent.
+    ("<itunes:season>two</itunes:season><podcast:season>2</podcast:season>"
+     "<itunes:episode>x</itunes:episode><podcast:episode>5</podcast:episode>", 5, 2),
+    # A decimal episode (a mini-episode between two others) has no whole number to keep: it is numbered as unnumbered ones are.
+    ("<podcast:season>1</podcast:season><podcast:episode>204.5</podcast:episode>", None, 1),
+    # Hostile values are ignored, without a crash.
+    ("<podcast:season>-1</podcast:season><podcast:episode>-3</podcast:episode>", None, None),
+    ("<podcast:season>0</podcast:season><podcast:episode>0</podcast:episode>", None, None),
+    ("<podcast:season>99999999999999999999</podcast:season><podcast:episode>1e400</podcast:episode>", None, None),
+    ("<podcast:season>NaN</podcast:season><podcast:episode>inf</podcast:episode>", None, None),
+    ("<podcast:season>\uff13</podcast:season><podcast:episode>1_000</podcast:episode>", None, None),
+    ("<podcast:season></podcast:season><podcast:episode/>", None, None),
+])
+def test_podcast_season_and_episode_number_an_item_without_itunes_tags(tags: str, number: int | None, season: int | None):
+    facts = _numbered(tags).facts
+    assert (facts.number, facts.season) == (number, season)

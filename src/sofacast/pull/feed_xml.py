@@ -4,8 +4,9 @@ yt-dlp lists a feed's enclosures but not what podcast feeds say about each episo
 season and episodeType, podcast:person, podcast:transcript and podcast:chapters, content:encoded),
 and it refuses a whole feed over one unparseable date. podcastparser reads all of that, leniently,
 with a SAX parser whose external entities are off. Its gaps are filled through its own mapping table:
-it knows the Podcasting 2.0 namespace only by its old GitHub address, keeps one transcript per item
-where feeds list several formats, rounds Podlove chapter times to the second and leaves transcript and
+it knows the Podcasting 2.0 namespace only by its old GitHub address, reads no podcast:season or
+podcast:episode (the numbers of an item without itunes ones), keeps one transcript per item where
+feeds list several formats, rounds Podlove chapter times to the second and leaves transcript and
 chapter links unresolved. The table is module-wide, so sofacast extends a private instance of the module:
 any other user of podcastparser in the process sees the library as its authors wrote it.
 """
@@ -97,6 +98,15 @@ class _PodloveChapter(_parser.Target):  # type: ignore[name-defined]
             handler.get_episode_attr("chapters").append({"start": start, "title": attrs.get("title")})
 
 
+class _PodcastNumber(_parser.Target):  # type: ignore[name-defined]
+    """podcast:season or podcast:episode as written, for an item whose itunes tag is missing or not a number."""
+
+    WANT_TEXT = True
+
+    def end(self, handler: Any, text: str) -> None:
+        handler.set_episode_attr(self.key, text or "")
+
+
 def _teach(parser: Any) -> None:
     for namespace in PODCAST_NAMESPACES:
         parser.Namespace.NAMESPACES.setdefault(namespace, "podcast")
@@ -105,6 +115,8 @@ def _teach(parser: Any) -> None:
     parser.MAPPING["rss/channel/item/psc:chapters/psc:chapter"] = _PodloveChapter()
     parser.MAPPING["rss/channel/item/podcast:chapters"] = _Chapters()
     parser.MAPPING["rss/channel/item/enclosure"] = _Enclosure("length")
+    parser.MAPPING["rss/channel/item/podcast:season"] = _PodcastNumber("sofacast_podcast_season")
+    parser.MAPPING["rss/channel/item/podcast:episode"] = _PodcastNumber("sofacast_podcast_episode")
     # An item without a readable date is kept and reported by sofacast itself, once, in words a producer reads.
     parser.logger = logging.getLogger("sofacast.podcastparser")
     parser.logger.setLevel(logging.CRITICAL)
@@ -170,8 +182,9 @@ def _item(episode: dict[str, Any]) -> FeedItem | None:
         description=html_to_text(notes),
         published=iso_from_timestamp(episode.get("published")),
         published_from="the feed's pubDate" if episode.get("published") else "",
-        number=_whole(episode.get("number")),
-        season=_whole(episode.get("season")),
+        # itunes first; podcast:episode and podcast:season where the itunes tag is missing or not a whole number.
+        number=_whole(episode.get("number")) or _written_whole(episode.get("sofacast_podcast_episode")),
+        season=_whole(episode.get("season")) or _written_whole(episode.get("sofacast_podcast_season")),
         episode_type=kind if (kind := str(episode.get("type") or "").lower()) in EPISODE_TYPES else "",
         duration=float(episode["total_time"]) if 0 < (episode.get("total_time") or 0) < 1e7 else None,
         thumbnail=safe_url(episode.get("episode_art_url")) or "",
@@ -209,3 +222,14 @@ def _chapters(found: list[dict[str, Any]]) -> list[ChapterRef]:
 
 def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1_000_000 else None
+
+
+_WRITTEN_WHOLE = re.compile(r"([0-9]{1,7})(?:\.0*)?")
+
+
+def _written_whole(text: Any) -> int | None:
+    """A whole number written in ASCII digits ("12", "12.0"); None for anything else. podcast:episode may be a decimal
+    ("204.5", a mini-episode between two others): an episode's number is whole, so that item is numbered as unnumbered
+    ones are."""
+    found = _WRITTEN_WHOLE.fullmatch(str(text or "").strip())
+    return _whole(int(found.group(1))) if found else None
