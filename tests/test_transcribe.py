@@ -131,3 +131,106 @@ def test_without_the_openai_extra_the_hint_installs_torchs_cpu_build_first(jfk_e
     assert result.exit_code == 1 and "the openai-whisper engine is not installed (torch is missing)" in result.stderr
     hint = result.stderr.split("is missing)", 1)[1]
     assert hint.index("--index-url https://download.pytorch.org/whl/cpu") < hint.index("pip install 'sofacast[openai]'")
+
+
+# --- the model and language a show sets (sofacast.toml [transcribe]), and what a transcript records -------------
+
+def set_show(workspace: Path, text: str) -> None:
+    path = workspace / "sofacast.toml"
+    path.write_text(path.read_text() + "\n" + text + "\n")
+
+
+@pytest.mark.slow
+def test_the_shows_model_setting_is_used_and_a_changed_model_makes_the_transcript_out_of_date(jfk_episode: Path, cli):
+    assert cli("transcribe", "jfk", "-w", jfk_episode).exit_code == 0
+    shutil.copytree(bundled_model().ct2_dir, jfk_episode / "models" / "tiny-copy")
+    set_show(jfk_episode, '[transcribe]\nmodel = "models/tiny-copy"')
+    result = cli("transcribe", "jfk", "-w", jfk_episode)
+    assert result.exit_code == 0 and "up to date" not in result.stdout, result.output
+    data = _transcript(jfk_episode, "jfk")
+    assert data["model"] == "tiny-copy" and data["source"]["model"] == "tiny-copy"
+    assert "up to date" in cli("transcribe", "jfk", "-w", jfk_episode).stdout
+    # A command's --model wins over the setting.
+    assert cli("transcribe", "jfk", "--model", "tiny.en", "-w", jfk_episode).exit_code == 0
+    assert _transcript(jfk_episode, "jfk")["model"] == "tiny.en"
+
+
+def test_a_model_folder_in_sofacast_toml_must_lie_inside_the_workspace(jfk_episode: Path, cli):
+    (jfk_episode / "models").mkdir()
+    (jfk_episode / "models" / "elsewhere").symlink_to(bundled_model().ct2_dir)
+    set_show(jfk_episode, '[transcribe]\nmodel = "models/elsewhere"')
+    result = cli("transcribe", "jfk", "-w", jfk_episode)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "transcribe.model: models/elsewhere leads outside the workspace" in result.stderr
+    assert "--model PATH" in result.stderr
+    assert not (jfk_episode / "transcripts" / "jfk.json").exists()
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ('language = "fr"', "the Whisper model tiny.en understands English only, and the show's language is 'fr'"),
+    ('language = "tlh"', "Whisper does not know the show's language 'tlh'"),
+    ('[transcribe]\nlanguage = "xx"', "Whisper does not know [transcribe] language 'xx'"),
+])
+def test_a_language_the_model_cannot_hear_is_refused_in_one_line_before_anything_is_done(workspace: Path, cli, jfk: Path,
+                                                                                           setting: str, message: str):
+    show = workspace / "sofacast.toml"
+    text = show.read_text()
+    show.write_text(text.replace('language = "en"', setting) if setting.startswith("language") else text + "\n" + setting)
+    result = cli("publish", jfk, "--slug", "jfk", "-w", workspace)
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.output
+    assert message in result.stderr and "[transcribe]" in result.stderr
+    assert not (workspace / "episodes" / "jfk").exists()  # nothing pulled, nothing to undo
+
+
+def test_a_multilingual_model_is_told_the_shows_language(workspace: Path, tmp_path: Path):
+    # The weights are never loaded here (no multilingual model is at hand offline): what is checked is that a
+    # model whose vocabulary is multilingual is accepted for a French show and given its language.
+    from sofacast.transcribe.pipeline import Transcriber
+    from sofacast.workspace import Workspace
+
+    folder = workspace / "models" / "whisper-small-ct2"
+    folder.mkdir(parents=True)
+    (folder / "model.bin").write_bytes(b"weights")
+    (folder / "vocabulary.txt").write_text("token\n" * 51865)
+    show = workspace / "sofacast.toml"
+    show.write_text(show.read_text().replace('language = "en"', 'language = "fr-CA"')
+                    + '\n[transcribe]\nmodel = "models/whisper-small-ct2"\n')
+    transcriber = Transcriber(Workspace.open(workspace))
+    assert transcriber.model.multilingual is True and transcriber.options.language == "fr"
+    assert transcriber.model.ct2_dir == folder.resolve()
+
+
+@pytest.mark.parametrize(("spec", "hub", "multilingual"), [
+    ("small.en", "small.en", False), ("large-v3-turbo", "large-v3-turbo", True), ("small", "small", True),
+    ("Systran/faster-distil-whisper-large-v3", "Systran/faster-distil-whisper-large-v3", False),
+    ("distil-large-v3", "distil-large-v3", False),
+])
+def test_model_names_are_fetched_by_the_engine_and_known_for_their_languages(spec: str, hub: str, multilingual: bool):
+    model = resolve_model(spec)
+    assert model.hub_name == hub and model.ct2_dir is None and model.multilingual is multilingual
+
+
+@pytest.mark.parametrize("spec", ["./nowhere", "/nowhere/model", "~/nowhere", "a/b/c"])
+def test_a_path_that_does_not_exist_is_not_taken_for_a_model_name(spec: str):
+    with pytest.raises(ModelError, match="does not exist"):
+        resolve_model(spec)
+
+
+@pytest.mark.slow
+def test_the_transcript_records_device_and_precision_and_a_gpus_transcript_is_redone_on_the_cpu(jfk_episode: Path, cli):
+    assert cli("transcribe", "jfk", "-w", jfk_episode).exit_code == 0
+    path = jfk_episode / "transcripts" / "jfk.json"
+    data = json.loads(path.read_text())
+    assert (data["options"]["device"], data["options"]["compute_type"]) == ("cpu", "int8")
+    assert data["source"]["options"]["device"] == "cpu"
+    # Written before devices were recorded: taken as made on the CPU in int8, as it was, so not redone.
+    for options in (data["options"], data["source"]["options"]):
+        del options["device"], options["compute_type"]
+    path.write_text(json.dumps(data))
+    assert "up to date" in cli("transcribe", "jfk", "-w", jfk_episode).stdout
+    # Made on a GPU in float16: out of date for this CPU.
+    data["source"]["options"].update(device="cuda", compute_type="float16")
+    path.write_text(json.dumps(data))
+    again = cli("transcribe", "jfk", "-w", jfk_episode)
+    assert again.exit_code == 0 and "up to date" not in again.stdout
+    assert json.loads(path.read_text())["source"]["options"]["device"] == "cpu"

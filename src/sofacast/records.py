@@ -42,6 +42,10 @@ class TranscribeOptions:
     # The show's and episode's names are given to the engine (faster-whisper's hotwords), and a chunk
     # it then drops speech from is decoded again without them.
     name_hints: bool = True
+    # Where and at what precision the weights ran: a GPU's float16 does not write what a CPU's int8 writes, so a
+    # transcript made on one is out of date for the other.
+    device: str = "cpu"
+    compute_type: str = "int8"
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,10 @@ class Episode:
     # Anything else a human put in episode.toml (speakers, chunks overrides, ...) is kept verbatim.
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def host_names(self, show: Show) -> list[str]:
+        """Who hosts this episode: its own hosts when it names them (a guest host), else the show's."""
+        return [host.name for host in self.hosts] or list(show.hosts)
+
 
 @dataclass
 class Show:
@@ -163,6 +171,7 @@ class Show:
     # name -> {"img": photo URL, "url": web page, "photo": photo file in the workspace (for the website)}
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)  # [site] as sofacast.toml sets it, checked by the schema
+    transcribe: dict[str, str] = field(default_factory=dict)  # [transcribe] as set: model, language
     # Podcasting 2.0 channel tags as sofacast.toml sets them (funding, podroll, txt, license, location, trailer),
     # already checked by the schema; sofacast.feed.settings reads them into the feed's records.
     podcast: dict[str, Any] = field(default_factory=dict)

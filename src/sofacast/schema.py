@@ -135,6 +135,18 @@ class SiteTable(_Table):
     subscribe: dict[ShortName, NeededAddress] = {}  # directory name -> the show's page there, in order
 
 
+# A model faster-whisper fetches by name ("small.en", "large-v3-turbo") or a Hugging Face repository id
+# ("Systran/faster-distil-whisper-large-v3"), or a CTranslate2 model folder inside the workspace.
+ModelSpec = Annotated[str, Field(max_length=300, pattern=r"^(?:[A-Za-z0-9._][A-Za-z0-9._ /-]*)?$")]
+
+
+class TranscribeTable(_Table):
+    """[transcribe]: how `transcribe` and `publish` make transcripts (a command's --model wins)."""
+
+    model: ModelSpec = ""  # empty: the bundled tiny.en
+    language: Annotated[str, Field(pattern=r"^(?:[a-z]{2,3})?$")] = ""  # empty: the show's language
+
+
 class FundingTable(_Table):
     url: NeededAddress
     text: ShortName
@@ -187,6 +199,7 @@ class ShowFile(_Table):
     feed: FeedTable = FeedTable()
     people: dict[Name, PersonLinks] = {}
     site: SiteTable = SiteTable()
+    transcribe: TranscribeTable = TranscribeTable()
     # Podcasting 2.0 channel tags, written when set.
     funding: list[FundingTable] = []
     podroll: list[PodrollTable] = []
@@ -350,6 +363,10 @@ SHOW_FORMS = {
     "site.video": "true or false (true: episode pages offer the source video, loaded only when asked)",
     "site.subscribe": 'a table of directory names and the show\'s http(s) address there, e.g. [site.subscribe] then '
                       '"Apple Podcasts" = "https://podcasts.apple.com/…"',
+    "transcribe": 'a table: [transcribe] with model = "small.en" (or a model folder) and language = "fr"',
+    "transcribe.model": 'a faster-whisper model name or a CTranslate2 model folder inside the workspace, '
+                        'e.g. model = "small.en" or model = "models/whisper-small-ct2"',
+    "transcribe.language": 'the spoken language as Whisper names it, e.g. language = "fr" (default: the show\'s language)',
     "funding": 'a list of [[funding]] tables with url = "https://…" and text = "Support the show"',
     "funding.url": 'an http(s) address, e.g. url = "https://example.org/donate"',
     "funding.text": 'up to 128 characters of text, e.g. text = "Support the show"',

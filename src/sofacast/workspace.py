@@ -137,6 +137,7 @@ class Workspace:
             feed=checked.feed.model_dump(exclude_unset=True),
             people={name: links.model_dump(exclude_defaults=True) for name, links in checked.people.items()},
             site=checked.site.model_dump(),
+            transcribe=checked.transcribe.model_dump(exclude_defaults=True),
             # The Podcasting 2.0 channel tags, together (read by sofacast.feed.settings).
             podcast=checked.model_dump(include={"funding", "podroll", "txt", "license", "location", "trailer"},
                                        exclude_unset=True, exclude_none=True),

@@ -12,11 +12,13 @@ import logging
 import time
 import uuid
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sofacast.cluster.connect import ClusterError, connected
-from sofacast.cluster.worker import EpisodeJob, transcribe_episode
+from sofacast.cluster.worker import EpisodeJob, device_here, transcribe_episode
 from sofacast.errors import SofacastError
 from sofacast.formats.transcript_json import transcript_from_dict
 from sofacast.records import Transcript
@@ -55,6 +57,7 @@ def transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], address: s
             log.warning("the cluster at %s has no workers yet: episodes wait until one joins (dask worker %s)",
                         address, address)
         workers = max(1, workers)
+        _use_workers_device(client, transcriber)
         plans = _plans(transcriber, slugs, force, run)
         arriving, sent = as_completed(), {}
 
@@ -91,6 +94,20 @@ def transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], address: s
                 on_progress(len(run.results) + len(run.failures), len(slugs), f"{run.speed:.1f} h of audio per hour")
     run.wall_seconds = time.monotonic() - started
     return run
+
+
+def _use_workers_device(client: Any, transcriber: Transcriber) -> None:
+    """Transcripts record the device and precision the workers run (GPU workers use their GPU), so what is up to date
+    is judged by theirs, not by this machine's. Workers that differ: the most common wins, and that is said."""
+    found = Counter(client.run(device_here, transcriber.engine_name).values()) if client.scheduler_info().get("workers") else None
+    if not found:
+        return
+    (device, compute_type), _count = found.most_common(1)[0]
+    if len(found) > 1:
+        log.warning("the cluster's workers run on different devices (%s): each transcript records the one it was made "
+                    "on, and one made on another than %s in %s counts as out of date for the next run",
+                    ", ".join(f"{n} on {d} in {c}" for (d, c), n in found.items()), device, compute_type)
+    transcriber.options = replace(transcriber.options, device=device, compute_type=compute_type)
 
 
 def _plans(transcriber: Transcriber, slugs: list[str], force: bool, run: ClusterRun) -> Iterator[EpisodePlan]:

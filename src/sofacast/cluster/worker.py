@@ -8,13 +8,13 @@ and options, so a back catalogue loads the model once per worker, not once per e
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sofacast.formats.transcript_json import transcript_to_dict
 from sofacast.records import Episode, MadeFrom, Show, TranscribeOptions
-from sofacast.transcribe.engines import Engine, load_engine
+from sofacast.transcribe.engines import Engine, load_engine, options_for_this_machine
 from sofacast.transcribe.episode_audio import EpisodeAudio
 from sofacast.transcribe.models import resolve_model
 from sofacast.transcribe.recognition import find_speakers, recognise
@@ -45,7 +45,11 @@ class EpisodeJob:
 
 def transcribe_episode(job: EpisodeJob, media: bytes | None) -> dict[str, Any]:
     """The transcript record (as the canonical JSON holds it), with its speakers found but not yet named: naming
-    uses the voice book, which only the client holds. `media`: the audio, unless the job names a shared path."""
+    uses the voice book, which only the client holds. `media`: the audio, unless the job names a shared path.
+    The transcript records the device and precision this worker ran, whatever the client's own are."""
+    device, compute_type = device_here(job.engine)
+    options = replace(job.options, device=device, compute_type=compute_type)
+    job = replace(job, options=options, source=replace(job.source, options=options) if job.source else None)
     engine = _engine(job.engine, job.model, job.options)
     if job.shared_path is not None:
         return _transcribe(job, engine, Path(job.shared_path))
@@ -65,6 +69,12 @@ def _transcribe(job: EpisodeJob, engine: Engine, media: Path) -> dict[str, Any]:
         transcript = recognise(engine, job.engine, job.model_name, job.options, job.slug, audio, job.source, job.names)
         find_speakers(transcript, job.show, job.episode, audio)
     return transcript_to_dict(transcript)
+
+
+def device_here(engine: str) -> tuple[str, str]:
+    """The device and compute type this worker runs `engine` with (a GPU in float16 when it has one)."""
+    options = options_for_this_machine(engine)
+    return options.device, options.compute_type
 
 
 def _engine(name: str, model: str | None, options: TranscribeOptions) -> Engine:

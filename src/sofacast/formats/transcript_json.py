@@ -114,10 +114,12 @@ def transcript_from_dict(data: Any, with_words: bool = True) -> Transcript:
     if not isinstance(segments, list):
         raise DamagedTranscriptError("its segments are not a list")
     speakers = _table(data.get("speakers", {}), "speakers")
+    engine = _text(data.get("engine", ""), "engine")
+    options = {**_before_devices(engine), **_table(data.get("options", {}), "options")}
     return Transcript(
         episode=_text(data.get("episode", ""), "episode"), language=_text(data.get("language", "en"), "language"),
-        duration=_seconds(data.get("duration", 0.0), "duration"), engine=_text(data.get("engine", ""), "engine"),
-        model=_text(data.get("model", ""), "model"), options=_options(_table(data.get("options", {}), "options")),
+        duration=_seconds(data.get("duration", 0.0), "duration"), engine=engine,
+        model=_text(data.get("model", ""), "model"), options=_options(options),
         source=_made_from(_table(data.get("source", {}), "source")),
         speakers={str(k): _text(v, "a speaker name") for k, v in speakers.items()},
         diarization=_diarization(_table(data.get("diarization", {}), "diarization")),
@@ -151,10 +153,17 @@ def _made_from(data: dict[str, Any]) -> MadeFrom | None:
     names = [f.name for f in fields(MadeFrom) if f.name != "options"]
     if not all(isinstance(data.get(name), str) for name in names) or not isinstance(data.get("options"), dict):
         return None
-    options = _options(data["options"])
-    if asdict(options) != data["options"]:
+    stored = {**_before_devices(data["engine"]), **data["options"]}
+    options = _options(stored)
+    if asdict(options) != stored:
         return None
     return MadeFrom(**{name: data[name] for name in names}, options=options)
+
+
+def _before_devices(engine: str) -> dict[str, str]:
+    """What a transcript written before sofacast recorded its device was made with: the CPU, at each engine's
+    precision there (so an upgrade does not redo every transcript)."""
+    return {"device": "cpu", "compute_type": "float32" if engine == "openai-whisper" else "int8"}
 
 
 def _labelled(value: Any, what: str, kind: type | tuple[type, ...]) -> dict[str, Any]:

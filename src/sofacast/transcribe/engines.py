@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Iterator, Sequence
+from types import ModuleType
 from typing import Protocol
 
 import numpy as np
@@ -17,10 +18,19 @@ from sofacast.transcribe.models import ModelSource
 DEFAULT_ENGINE = "faster-whisper"
 
 
-def options_for_this_machine() -> TranscribeOptions:
-    # Small Whisper models scale poorly across threads within one decode; a worker per core wins.
+def options_for_this_machine(engine: str = DEFAULT_ENGINE) -> TranscribeOptions:
+    """Small Whisper models scale poorly across threads within one decode: a worker per core wins. The device and
+    precision are the engine's best here (a GPU in float16 when it has one), and recorded with the transcript."""
     cores = max(1, min(os.cpu_count() or 1, 8))
-    return TranscribeOptions(workers=cores, threads_per_worker=1)
+    device, compute_type = _engine_module(engine).device_and_precision()
+    return TranscribeOptions(workers=cores, threads_per_worker=1, device=device, compute_type=compute_type)
+
+
+def whisper_languages() -> frozenset[str]:
+    """The languages Whisper knows, by its own codes (faster-whisper's list, the same as openai-whisper's)."""
+    from sofacast.transcribe.faster_whisper_engine import known_languages
+
+    return known_languages()
 
 
 class Engine(Protocol):
@@ -45,11 +55,14 @@ ENGINES: dict[str, tuple[str, str, str]] = {
 
 
 def load_engine(name: str, model: ModelSource, options: TranscribeOptions) -> Engine:
+    return getattr(_engine_module(name), ENGINES[name][1])(model, options)
+
+
+def _engine_module(name: str) -> ModuleType:
     if name not in ENGINES:
         raise EngineError(f"unknown engine '{name}'", f"Choose one of: {', '.join(ENGINES)}.")
-    module_name, class_name, install = ENGINES[name]
+    module_name, _class_name, install = ENGINES[name]
     try:
-        module = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ImportError as exc:
         raise EngineError(f"the {name} engine is not installed ({exc.name} is missing)", install) from exc
-    return getattr(module, class_name)(model, options)

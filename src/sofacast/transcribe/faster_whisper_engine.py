@@ -7,6 +7,14 @@ re-encodes from the last timestamp it reached. Windows are decoded without times
 them, Whisper leaves a window's last sentence for a next window that never comes (it did in 5 of the 9
 windows of the benchmark interview), and one segment per window is then cut into sentences.
 
+Where a window ends decides which words survive: Whisper hears each window on its own, and a window cut at a
+breath inside a sentence (where 30 s happened to run out) lost the words on both sides of the cut — 18 words
+of samples/recordings/undersea-cables.mp3, a short answer at the end of a window of the benchmark interview.
+So a full window ends at the longest pause in its later half (media/vad.py `pack_windows`, measured in the
+audio where Silero's padded spans touch). With that, words deleted over the sample recordings and real speech
+fell from 52 to 32 (faster-whisper sequential: 36); what is left is mostly tiny.en mishearing, which moves by
+a few points either way with any change of window edges (benchmarks/bench_transcribe.py).
+
 Given the people's names as hotwords, tiny.en now and then skips a stretch of speech (on the sample
 recordings: an 11 s opening, a 23 s answer). So every stretch of speech that no decoded word covers is
 decoded again on its own, without the names, until each is covered or the retries run out.
@@ -45,8 +53,7 @@ class FasterWhisperEngine:
                              "Use --engine openai-whisper with it, or give faster-whisper a CTranslate2 model folder.")
         where = str(model.ct2_dir) if model.ct2_dir else model.hub_name
         try:
-            device, compute_type = _device()
-            self._model = WhisperModel(where, device=device, compute_type=compute_type,
+            self._model = WhisperModel(where, device=options.device, compute_type=options.compute_type,
                                        cpu_threads=options.threads_per_worker, num_workers=options.workers)
         except Exception as exc:  # the hub client and CTranslate2 raise many kinds
             raise ModelError(f"cannot load Whisper model '{model.name}' ({type(exc).__name__})",
@@ -58,7 +65,7 @@ class FasterWhisperEngine:
         """`speech`: the audio's voice activity when the caller has found it already."""
         hotwords = ", ".join(names) if names and options.name_hints else None
         spans = list(speech) if speech is not None else self._speech(audio, options, hotwords)
-        windows = pack_windows(spans) if options.vad else [Span(0.0, len(audio) / SAMPLE_RATE)]
+        windows = pack_windows(spans, audio=audio) if options.vad else [Span(0.0, len(audio) / SAMPLE_RATE)]
         with ThreadPoolExecutor(max_workers=options.workers) as pool:
             futures = [pool.submit(self._decode_window, audio, window, options, hotwords, spans) for window in windows]
             try:
@@ -136,9 +143,10 @@ def skipped_stretches(segments: Sequence[Segment], window: Span, speech: list[Sp
     return stretches
 
 
-def _device() -> tuple[str, str]:
+def device_and_precision() -> tuple[str, str]:
     """A GPU when CTranslate2 sees one (in float16, as faster-whisper runs it there), else the CPU in int8: a cluster's
-    GPU workers use their GPU with no option to set. (Not tried here: this machine has no GPU.)"""
+    GPU workers use their GPU with no option to set. Recorded with each transcript (TranscribeOptions.device and
+    compute_type), and what the model is loaded with. (Not tried here: this machine has no GPU.)"""
     import ctranslate2
 
     try:
@@ -146,3 +154,10 @@ def _device() -> tuple[str, str]:
     except (RuntimeError, OSError):  # a CUDA runtime that is installed but cannot start
         gpus = 0
     return ("cuda", "float16") if gpus > 0 else ("cpu", "int8")
+
+
+def known_languages() -> frozenset[str]:
+    """The languages Whisper knows, by its own codes."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)

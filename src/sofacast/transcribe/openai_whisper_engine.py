@@ -27,6 +27,11 @@ from sofacast.transcribe.models import ModelSource
 CACHE_ENV = "SOFACAST_CACHE_DIR"
 
 
+def device_and_precision() -> tuple[str, str]:
+    """The CPU in float32: sofacast runs torch's CPU build, which has no float16 and no int8 for Whisper."""
+    return "cpu", "float32"
+
+
 def cache_dir() -> Path:
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV])

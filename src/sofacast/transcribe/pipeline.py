@@ -7,7 +7,7 @@ them from the voice book and write the transcript files.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sofacast import atomic
@@ -18,9 +18,10 @@ from sofacast.records import DiarizationRecord, Episode, MadeFrom, Show, Transcr
 from sofacast.speakers import labelling
 from sofacast.speakers.voiceprints import Voiceprints
 from sofacast.transcribe import known_names, publisher
-from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine
+from sofacast.transcribe.engines import DEFAULT_ENGINE, Engine, load_engine, options_for_this_machine, whisper_languages
 from sofacast.transcribe.episode_audio import EpisodeAudio
-from sofacast.transcribe.models import ModelSource, resolve_model
+from sofacast.transcribe.languages import spoken_language
+from sofacast.transcribe.models import ModelSource, model_setting, resolve_model
 from sofacast.transcribe.recognition import SPEAKER_STAGE, ProgressCallback, find_speakers, recognise
 from sofacast.transcripts import DamagedFile, read_transcript
 from sofacast.workspace import Workspace
@@ -65,11 +66,17 @@ class Transcriber:
 
     def __init__(self, workspace: Workspace, engine: str = DEFAULT_ENGINE, model: str | None = None,
                  options: TranscribeOptions | None = None) -> None:
+        """`model`: a command's --model, which wins over sofacast.toml's [transcribe] model (None: that, or the bundled
+        tiny.en). A model known to understand English only is refused for a show in another language."""
         self.workspace = workspace
         self.engine_name = engine
-        self.model_spec = model  # as given (None: the bundled model), for a cluster's workers to resolve themselves
-        self.model: ModelSource = resolve_model(model)
-        self.options = options or options_for_this_machine()
+        show = workspace.show()
+        # As given (None: the bundled model), for a cluster's workers to resolve themselves.
+        self.model_spec = model or model_setting(workspace.root, show.transcribe.get("model", "")) or None
+        self.model: ModelSource = resolve_model(self.model_spec)
+        language = spoken_language(show, whisper_languages())
+        self.model.refuse_language(language)
+        self.options = replace(options or options_for_this_machine(engine), language=language)
         self._engine: Engine | None = None
 
     def engine(self) -> Engine:
