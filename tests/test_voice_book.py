@@ -2,8 +2,8 @@
 
 Two episodes are built from the real recordings in tests/real_voices.py: JFK is the host, Elena
 Marsh; the left and right speakers of stereo_diarization.wav are two guests, Ada Lind and Ben Okoro.
-The first episode's guests are named by a human (its [speakers] table), so the book learns them; the
-second lists them in the other order and must still name each by voice. The book commands are then
+The first episode's people are named by a human (`sofacast voices confirm`), so the book learns them; the
+second lists the guests in the other order and must still name each by voice. The book commands are then
 tested on a book built by hand (no audio), for speed.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import pytest
 
 from sofacast.speakers.voiceprints import EMBEDDING_SIZE, FILE_NAME, Voiceprints
 from tests import real_voices
+from tests.conftest import copy_sample_show
 
 HOST, ADA, BEN = "Elena Marsh", "Ada Lind", "Ben Okoro"  # the workspace fixture's host
 WHO = {"jfk": HOST, "left": ADA, "right": BEN}  # real_voices' speakers -> the people they play
@@ -68,13 +70,16 @@ def test_guests_named_by_a_human_once_are_named_by_voice_in_the_next_episode(cli
     # not sure enough to learn a voice from.
     assert people(workspace) == {}
 
-    # The human fix: the episode's [speakers] table names each voice. Naming is redone; the book learns all three.
-    episode_toml = workspace / "episodes/first/episode.toml"
-    table = "".join(f'{labels[speaker]} = "{name}"\n' for speaker, name in WHO.items())
-    episode_toml.write_text(episode_toml.read_text() + "\n[speakers]\n" + table)
-    fixed = cli("transcribe", "first", "-w", workspace)
-    assert fixed.exit_code == 0 and "up to date" not in fixed.output
+    # The editor's word: `voices confirm` says who each voice is. The episode's [speakers] table keeps it, naming is
+    # redone at once, and the book learns all three.
+    fixed = cli("voices", "confirm", "first", *(f"{labels[speaker]}={name}" for speaker, name in WHO.items()), "-w", workspace)
+    assert fixed.exit_code == 0, fixed.output
+    assert f"the voice book learned {ADA}, {BEN}, {HOST}" in fixed.stdout
     assert people(workspace) == {HOST: ["first"], ADA: ["first"], BEN: ["first"]}
+    assert {name: label for label, name in transcript(workspace, "first")["speakers"].items()} == {
+        name: labels[speaker] for speaker, name in WHO.items()}
+    assert "[speakers]" in (workspace / "episodes/first/episode.toml").read_text()
+    assert "up to date" in cli("transcribe", "first", "-w", workspace).output
 
     # The second episode lists the guests the other way round, and Ada is heard first: order of appearance
     # would call her Ben. The voices decide.
@@ -237,3 +242,54 @@ def test_newest_episodes_are_the_latest_published_not_the_latest_learned(cli, bo
         (folder / "episode.toml").write_text(f'title = "{slug}"\npublished = {published}\n')
     listed = {voice["name"]: voice for voice in json.loads(cli("voices", "--json", "-w", book).stdout)}
     assert listed[HOST]["episodes"] == ["ep1", "ep2"]  # ep2 was learned last, but ep1 is the newer episode
+
+
+# --- confirm: an editor's word on who speaks, on the sample show's committed transcripts (no audio) --------
+
+SLUG = "norms-in-cyberspace"  # Elena Marsh (S1) asks, Tomas Okafor (S2) answers
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample_show(tmp_path / "sample", media=False)
+
+
+def test_confirm_keeps_the_names_shown_teaches_the_book_and_keeps_the_producers_comments(cli, sample: Path) -> None:
+    episode_toml = sample / "episodes" / SLUG / "episode.toml"
+    episode_toml.write_text("# checked by Elena on Monday\n" + episode_toml.read_text())
+    result = cli("voices", "confirm", SLUG, "-w", sample)
+    assert result.exit_code == 0, result.output
+    assert "S1 = Elena Marsh, S2 = Tomas Okafor in episodes/norms-in-cyberspace/episode.toml [speakers]" in result.stdout
+    text = episode_toml.read_text()
+    assert text.startswith("# checked by Elena on Monday\n")
+    assert tomllib.loads(text)["speakers"] == {"S1": "Elena Marsh", "S2": "Tomas Okafor"}
+    assert people(sample) == {"Elena Marsh": [SLUG], "Tomas Okafor": [SLUG]}
+    data = transcript(sample, SLUG)
+    assert data["diarization"]["named_by"] == {"S1": "episode.toml", "S2": "episode.toml"}
+
+
+def test_confirm_with_labels_corrects_a_name_and_accepts_the_neutral_label_as_shown(cli, sample: Path) -> None:
+    result = cli("voices", "confirm", SLUG, "Speaker 2=Ambassador Tomas Okafor", "-w", sample)
+    assert result.exit_code == 0, result.output
+    assert transcript(sample, SLUG)["speakers"] == {"S1": "Elena Marsh", "S2": "Ambassador Tomas Okafor"}
+    assert "<v Ambassador Tomas Okafor>" in (sample / "transcripts" / f"{SLUG}.vtt").read_text()
+    assert people(sample) == {"Ambassador Tomas Okafor": [SLUG]}  # only the voice confirmed is learned
+
+
+@pytest.mark.parametrize(("args", "parts"), [
+    (["S7=Nobody Here"], ["norms-in-cyberspace has no voice S7", "Its voices: S1 (Elena Marsh), S2 (Tomas Okafor)"]),
+    (["S2"], ["'S2' is not LABEL=NAME"]),
+    (["S2=Speaker 3"], ["'Speaker 3' is not a person's name"]),
+])
+def test_a_confirmation_that_cannot_be_made_is_one_line_and_writes_nothing(cli, sample: Path, args: list[str],
+                                                                          parts: list[str]) -> None:
+    episode_toml = sample / "episodes" / SLUG / "episode.toml"
+    before = episode_toml.read_bytes()
+    one_line_error(cli("voices", "confirm", SLUG, *args, "-w", sample), *parts)
+    assert episode_toml.read_bytes() == before and not (sample / FILE_NAME).exists()
+
+
+def test_confirming_an_episode_without_a_transcript_says_to_transcribe_it_first(cli, sample: Path) -> None:
+    (sample / "transcripts" / f"{SLUG}.json").unlink()
+    one_line_error(cli("voices", "confirm", SLUG, "-w", sample), "norms-in-cyberspace has no transcript yet",
+                   "Run 'sofacast transcribe norms-in-cyberspace' first")

@@ -253,6 +253,7 @@ def transcribe(
                 folder = ws.transcript_path(slug).parent
                 counts = f"{console.plural(len(result.transcript.segments), 'segment')}, {console.plural(words, 'word')}"
                 say(quiet, f"{slug}: {counts} -> {folder}/{slug}.*{theirs}")
+                say_guessed_names(quiet, result)
 
         def one(slug: str) -> None:
             with console.seconds_bar(f"Transcribing {slug}", quiet) as bar:
@@ -264,6 +265,16 @@ def transcribe(
                                        quiet, told)
             else:
                 for_each_episode(ws, slugs, all_episodes, one)
+
+
+def say_guessed_names(quiet: bool, result: Any) -> None:
+    from sofacast.speakers.labelling import guessed_names
+
+    guessed = guessed_names(result.transcript)
+    if guessed:
+        names = "; ".join(f"{console.terminal_text(name)} ({reason})" for name, reason in guessed.items())
+        say(quiet, f"  names guessed, not recognised by voice: {names}. If they are right, 'sofacast voices confirm "
+                   f"{result.slug}' makes later episodes recognise these voices")
 
 
 def _transcribe_on_cluster(slugs: list[str], transcriber: Any, address: str, force: bool, shared_storage: bool,
@@ -478,7 +489,7 @@ def validate(
         else f"{report.path}: not written yet; the feed 'sofacast feed' would write is valid ({episodes})")
 
 
-voices_app = typer.Typer(help="List, rename, merge and forget remembered voices (voiceprints.json).",
+voices_app = typer.Typer(help="List, confirm, rename, merge and forget remembered voices (voiceprints.json).",
                          invoke_without_command=True, no_args_is_help=False, cls=PlainHelpGroup)
 app.add_typer(voices_app, name="voices")
 voices_command = functools.partial(voices_app.command, cls=PlainHelpCommand)
@@ -517,8 +528,8 @@ def voices(
     elif found:
         console.out.print(voices_table(found))
     else:
-        typer.echo("No voices remembered yet: a voice is learned when an episode names its speaker for sure "
-                   "(by voice, as the asking host, as its only guest, or in its [speakers] table)")
+        typer.echo("No voices remembered yet: a voice is learned when an editor confirms who speaks in an episode "
+                   "('sofacast voices confirm SLUG', or its [speakers] table), and again whenever it is recognised")
 
 
 def voices_table(found: list[Any]) -> Any:
@@ -588,7 +599,29 @@ def voices_forget(
 
     change = change_voices(ctx, workspace, "voices forget", no_wait, lambda ws: forget_voice(ws, name, episode))
     say(quiet, f"Forgot {change.name}'s voice from {', '.join(change.episodes)}. {NEXT_TRANSCRIBE}. That run learns it "
-               f"again from any episode that still names {change.name} for sure (its [speakers] table, its only guest)")
+               f"again from any episode whose [speakers] table still names {change.name}")
+
+
+@voices_command("confirm")
+@reports_errors
+def voices_confirm(
+    ctx: typer.Context,
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The episode.")],
+    pairs: Annotated[list[str] | None, typer.Argument(
+        metavar="[LABEL=NAME]...", help='Who a voice is, e.g. S2="Sheila Brook" or "Speaker 2=Sheila Brook"; '
+                                        "without any, the names its transcript shows now.", show_default=False)] = None,
+    workspace: WorkspaceOption = None,
+    quiet: QuietOption = False,
+    no_wait: NoWaitOption = False,
+) -> None:
+    """Confirm who speaks in an episode: the names go into its [speakers] table and the voice book learns those voices."""
+    from sofacast.transcribe.confirmation import confirm_speakers
+
+    done = change_voices(ctx, workspace, "voices confirm", no_wait, lambda ws: confirm_speakers(ws, slug, pairs or []))
+    named = ", ".join(f"{label} = {name}" for label, name in done.confirmed.items())
+    learned = f"; the voice book learned {', '.join(done.learned)}" if done.learned else ""
+    say(quiet, f"{slug}: {named} in episodes/{slug}/episode.toml [speakers]{learned}. "
+               f"'sofacast chunk {slug}' and 'sofacast feed' carry the names into the chunks and the feed")
 
 
 def say_still_written(quiet: bool, change: Any) -> None:

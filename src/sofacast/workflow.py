@@ -14,9 +14,11 @@ from sofacast.console import plural
 from sofacast.errors import SofacastError
 from sofacast.feed.write import write_feed
 from sofacast.pull import PullOptions, pull
+from sofacast.records import Transcript
 from sofacast.search import index as search_index
 from sofacast.site.build import build_site
 from sofacast.site.settings import site_settings
+from sofacast.speakers.labelling import guessed_names
 from sofacast.transcribe.pipeline import Transcriber
 from sofacast.workspace import Workspace
 
@@ -46,6 +48,7 @@ class PublishReport:
     failures: list[tuple[str, SofacastError]] = field(default_factory=list)
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> what the pull says about it
     site: str = ""  # what refreshing the website did, when [site] enabled = true
+    guessed: dict[str, dict[str, str]] = field(default_factory=dict)  # slug -> names not recognised by voice -> how found
 
     def lines(self) -> list[str]:
         slugs = self.pulled + self.already_pulled
@@ -58,13 +61,19 @@ class PublishReport:
             f"feed: {plural(self.feed_episodes, 'episode')}, {'written' if self.feed_written else 'unchanged'}"
             + (f" ({len(slugs)} from this source)" if slugs else "")
             + (f"; kept as published before: {', '.join(self.kept)}" if self.kept else ""),
-        ] + ([f"site: {self.site}"] if self.site else [])
+        ] + ([f"site: {self.site}"] if self.site else []) + [
+            f"names guessed in {slug}, not recognised by voice: "
+            + "; ".join(f"{name} ({how})" for name, how in names.items())
+            + f". If they are right, 'sofacast voices confirm {slug}' makes later episodes recognise these voices"
+            for slug, names in self.guessed.items()]
 
 
 def publish_source(workspace: Workspace, request: PublishRequest, on_progress: Progress | None = None) -> PublishReport:
     """The caller holds the workspace lock. An episode that fails a stage is reported and the others go on."""
     report = PublishReport()
     tell = on_progress or (lambda done, total, what: None)
+    # Before anything is pulled: a model that cannot hear the show's language stops here, with nothing written.
+    transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
     try:
         for pulled in pull(workspace, request.source, request.pull,
                            on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):
@@ -76,7 +85,6 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
             raise
         report.failures.append(("pull", exc))  # some items of a feed failed: the others are published
     faults.checkpoint("publish:pulled")
-    transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
     slugs = report.pulled + report.already_pulled
     transcribed = _transcribe_on_cluster(transcriber, slugs, request, report, tell) if request.cluster and slugs else []
     for slug in slugs:
@@ -118,6 +126,9 @@ def _transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], request: 
     run = transcribe_on_cluster(transcriber, slugs, request.cluster, shared_storage=request.shared_storage,
                                 on_progress=lambda done, total, speed: tell(done, total, f"Transcribing: {speed}"))
     report.transcribed += [result.slug for result in run.results if not result.up_to_date]
+    for result in run.results:
+        if not result.up_to_date:
+            _note_guesses(report, result.slug, result.transcript)
     report.failures += run.failures
     failed = {slug for slug, _ in run.failures}
     return [slug for slug in slugs if slug not in failed]
@@ -129,6 +140,7 @@ def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: 
         slug, on_progress=lambda done, total, what=None: tell(done, total, what or f"Transcribing {slug}"))
     if not transcribed.up_to_date:
         report.transcribed.append(slug)
+        _note_guesses(report, slug, transcribed.transcript)
     faults.checkpoint("publish:transcribed")
     _chunk(workspace, slug, report)
 
@@ -136,3 +148,9 @@ def _transcribe_and_chunk(workspace: Workspace, transcriber: Transcriber, slug: 
 def _chunk(workspace: Workspace, slug: str, report: PublishReport) -> None:
     if not chunk_episode(workspace, slug).up_to_date:
         report.chunked.append(slug)
+
+
+def _note_guesses(report: PublishReport, slug: str, transcript: Transcript) -> None:
+    guessed = guessed_names(transcript)
+    if guessed:
+        report.guessed[slug] = guessed

@@ -1,12 +1,14 @@
 """Putting names on speaker labels (sofacast.speakers.naming) and the question logic it relies on (sofacast.questions).
 
 Turns are built by hand. Naming's order of trust: the remembered voice of someone the episode lists
-(hosts and guests, best pairs first), a remembered person it does not list only at a stricter
-similarity and only for a voice beyond the listed people, then the voice that asks the show notes'
-questions, then guests in order of first appearance; leftover labels stay unnamed; every name records
-how it was found and whether it is sure enough to learn from. The question tests add to
-tests/test_chunks.py and tests/test_questions.py: scores, optimality of the alignment, and description
-edge cases.
+(hosts and guests, best pairs first; a listed person whose remembered voice matches no voice is absent),
+a remembered person it does not list only at a stricter similarity and only for a voice beyond the listed
+people, a person introducing themselves, the voice that asks the show notes' questions (a host), the one
+listed person left for the one voice left, order of appearance when as many voices as people are left, and
+a distinct neutral "Speaker N" for every other voice. Only a voice match is sure enough to learn from.
+The invariants over many combinations are property tests in test_naming_properties.py. The question tests
+add to tests/test_chunks.py and tests/test_questions.py: scores, optimality of the alignment, and
+description edge cases.
 """
 
 from __future__ import annotations
@@ -28,7 +30,16 @@ from sofacast.questions import (
     questions_from_description,
 )
 from sofacast.records import Segment
-from sofacast.speakers.naming import UNLISTED_VOICE_MATCH, VOICE_MATCH, name_speakers
+from sofacast.speakers.naming import (
+    ASKS,
+    IN_ORDER,
+    INTRODUCES,
+    LAST_LEFT,
+    UNLISTED_VOICE_MATCH,
+    UNNAMED_NOBODY_LEFT,
+    VOICE_MATCH,
+    name_speakers,
+)
 from sofacast.turns import Turn
 
 NOTES = ["Why is doubt such a powerful weapon for attackers?", "How can journalists verify leaked documents?"]
@@ -58,21 +69,24 @@ INTERVIEW = conversation(
 def test_the_voice_that_asks_the_notes_questions_is_the_host_even_when_it_speaks_second() -> None:
     naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
     assert naming.names == {"S1": "Elena", "S2": "Ana"}
-    assert naming.reasons == {"S1": "asks the questions", "S2": "order of appearance"}
+    assert naming.reasons == {"S1": ASKS, "S2": LAST_LEFT}
 
 
 def test_a_remembered_host_voice_wins_over_who_asks() -> None:
     prints = {"S1": BASIS[1], "S2": voice_like(0, 0.9)}  # S2 sounds like Elena's remembered voice
     naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Elena": BASIS[0]})
     assert naming.names == {"S2": "Elena", "S1": "Ana"}
-    assert naming.reasons == {"S2": "voiceprint (0.90)", "S1": "order of appearance"}
+    assert naming.reasons == {"S2": "voiceprint (0.90)", "S1": LAST_LEFT}
 
 
-def test_a_voice_just_below_the_match_threshold_is_not_taken_for_the_host() -> None:
+def test_a_remembered_host_whose_voice_is_not_heard_is_absent_not_the_voice_that_asks() -> None:
+    # Found when tried: the guest who put the questions on a show whose host was away was named after the host.
     prints = {"S1": BASIS[1], "S2": voice_like(0, VOICE_MATCH - 0.01)}
     naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Elena": BASIS[0]})
-    assert naming.names == {"S1": "Elena", "S2": "Ana"}
-    assert naming.reasons["S1"] == "asks the questions"
+    assert "Elena" not in naming.names.values()
+    # Two voices, one listed guest: which one she is, nothing says.
+    assert naming.names == {"S2": "Speaker 2", "S1": "Speaker 1"}
+    assert naming.reasons["S1"] == "unnamed: nothing tells which of 2 voices is Ana"
 
 
 def test_the_closest_of_two_similar_voices_is_the_host() -> None:
@@ -94,7 +108,7 @@ def test_two_remembered_hosts_each_get_their_own_voice() -> None:
 def test_a_listed_guests_remembered_voice_names_them() -> None:
     prints = {"S1": BASIS[1], "S2": voice_like(0, 0.99)}
     naming = name_speakers(["S2", "S1"], INTERVIEW, ["Elena"], ["Ana"], NOTES, prints, {"Ana": BASIS[0]})
-    assert naming.reasons == {"S2": "voiceprint (0.99)", "S1": "asks the questions"}
+    assert naming.reasons == {"S2": "voiceprint (0.99)", "S1": ASKS}
     assert naming.names == {"S2": "Ana", "S1": "Elena"}
 
 
@@ -109,22 +123,22 @@ def test_known_guest_voices_win_over_the_order_the_notes_list_them_in() -> None:
     naming = name_speakers(["S1", "S2", "S3"], TWO_GUESTS, ["Elena"], ["Ana", "Ben"], NOTES, prints,
                            {"Ana": BASIS[0], "Ben": BASIS[1]})
     assert naming.names == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
-    assert naming.reasons == {"S3": "voiceprint (0.91)", "S2": "voiceprint (0.88)", "S1": "asks the questions"}
+    assert naming.reasons == {"S3": "voiceprint (0.91)", "S2": "voiceprint (0.88)", "S1": ASKS}
 
 
 def test_one_known_guest_leaves_the_other_to_the_voice_not_yet_named() -> None:
     prints = {"S1": BASIS[5], "S2": voice_like(1, 0.88), "S3": BASIS[7]}
     naming = name_speakers(["S1", "S2", "S3"], TWO_GUESTS, ["Elena"], ["Ana", "Ben"], NOTES, prints, {"Ben": BASIS[1]})
     assert naming.names == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
-    assert naming.reasons["S3"] == "order of appearance"
+    assert naming.reasons["S3"] == LAST_LEFT
 
 
 def test_each_name_goes_to_one_voice_best_pair_first() -> None:
-    # S2 (0.90) and S3 (0.85) both sound like Ana: she is the closer one; S3 is left to order of appearance.
+    # S2 (0.90) and S3 (0.85) both sound like Ana: she is the closer one; S3 is the one voice left for Ben.
     prints = {"S1": BASIS[5], "S2": voice_like(0, 0.9), "S3": voice_like(0, 0.85, other=201)}
     naming = name_speakers(["S1", "S2", "S3"], TWO_GUESTS, ["Elena"], ["Ana", "Ben"], NOTES, prints, {"Ana": BASIS[0]})
     assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ben"}
-    assert naming.reasons["S2"] == "voiceprint (0.90)" and naming.reasons["S3"] == "order of appearance"
+    assert naming.reasons["S2"] == "voiceprint (0.90)" and naming.reasons["S3"] == LAST_LEFT
 
 
 # Elena asks; Ana and Ben answer; S4, a fourth voice, chimes in.
@@ -137,10 +151,12 @@ def test_a_remembered_person_the_episode_does_not_list_needs_a_stricter_match(si
     naming = name_speakers(["S1", "S2", "S3", "S4"], WITH_A_CAMEO, ["Elena"], ["Ana", "Ben"], NOTES, prints,
                            {"Cleo": BASIS[2]})
     assert similarity >= VOICE_MATCH  # a listed person would have been named at this similarity
-    assert naming.names["S4"] == ("Cleo" if named else "Guest")
     if named:
-        assert naming.reasons["S4"] == "voiceprint (0.93; not listed in this episode)" and "S4" in naming.sure
-    assert naming.names["S2"] == "Ana" and naming.names["S3"] == "Ben"
+        assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ben", "S4": "Cleo"}
+        assert naming.reasons["S4"] == "voiceprint (0.93; not listed in this episode)" and naming.sure == {"S4"}
+    else:  # three voices for two guests: none is given a guest's name it may not have
+        assert naming.names == {"S1": "Elena", "S2": "Speaker 2", "S3": "Speaker 3", "S4": "Speaker 4"}
+        assert naming.reasons["S4"] == "unnamed: nothing tells which of 3 voices is Ana or Ben"
 
 
 def test_a_remembered_person_the_episode_does_not_list_never_takes_a_listed_persons_voice() -> None:
@@ -162,38 +178,79 @@ def test_an_unlisted_voice_is_named_before_the_asking_host() -> None:
     prints = {"S1": BASIS[5], "S2": BASIS[6], "S3": voice_like(2, 0.9)}
     naming = name_speakers(["S3", "S2", "S1"], turns, ["Elena"], ["Ana"], NOTES, prints, {"Cleo": BASIS[2]})
     assert naming.names["S3"] == "Cleo" and naming.reasons["S3"] == "voiceprint (0.90; not listed in this episode)"
-    assert "Elena" not in naming.names.values()
+    # Someone else asks: Elena is not given a voice by order; Ana is one of two voices.
+    assert naming.names == {"S3": "Cleo", "S2": "Speaker 2", "S1": "Speaker 1"}
 
 
-# --- how sure each name is: only a sure name teaches the voice book --------------------------------
+# --- the host absent, callers, introductions (found when tried on real calls) ----------------------
 
-def test_names_found_by_voice_or_by_asking_are_sure() -> None:
+CALL = conversation(
+    ("S1", "Hello?"), ("S2", "Hello?"), ("S1", "Oh, hello. I didn't know you were there."), ("S2", "Neither did I."),
+    ("S1", "Okay, then I thought you know, I heard a beep. This is Diane in New Jersey."),
+    ("S2", "And I'm Sheila in Texas, originally from Chicago."),
+)
+
+
+def test_two_voices_and_one_listed_guest_never_share_her_name() -> None:
+    # Found when tried: a real call pulled with --guest Sheila named both voices Sheila (order; "a voice left over").
+    quiet = conversation(("S1", "Hello?"), ("S2", "Hello?"), ("S1", "Where are you calling from?"), ("S2", "Texas."))
+    naming = name_speakers(["S1", "S2"], quiet, ["Elena Marsh"], ["Sheila Brook"], [], {}, {"Elena Marsh": BASIS[0]})
+    assert naming.names == {"S1": "Speaker 1", "S2": "Speaker 2"}
+
+
+def test_a_listed_guest_who_introduces_herself_is_named_and_the_other_voice_stays_neutral() -> None:
+    naming = name_speakers(["S1", "S2"], CALL, ["Elena Marsh"], ["Sheila Brook"], [], {}, {"Elena Marsh": BASIS[0]})
+    assert naming.names == {"S1": "Speaker 1", "S2": "Sheila Brook"}
+    assert naming.reasons["S2"] == INTRODUCES and naming.reasons["S1"] == UNNAMED_NOBODY_LEFT
+    assert naming.sure == set()  # a name said is not a voice matched: nothing to learn
+
+
+def test_an_introduction_never_names_a_person_whose_remembered_voice_says_otherwise() -> None:
+    prints = {"S1": BASIS[1], "S2": BASIS[2]}
+    naming = name_speakers(["S1", "S2"], CALL, [], ["Sheila Brook"], [], prints, {"Sheila Brook": BASIS[3]})
+    assert "Sheila Brook" not in naming.names.values()
+
+
+def test_the_absent_host_is_not_given_a_voice_because_it_asks() -> None:
+    # The host's remembered voice is not in this call; one caller asks and the other answers.
+    turns = conversation(("S1", "So why did you move to Texas?"), ("S2", "For the work, mostly."),
+                         ("S1", "What do you miss about Chicago?"), ("S2", "The lake."))
+    naming = name_speakers(["S1", "S2"], turns, ["Elena Marsh"], ["Sheila Brook"], [], {"S1": BASIS[1], "S2": BASIS[2]},
+                           {"Elena Marsh": BASIS[0]})
+    assert "Elena Marsh" not in naming.names.values()
+    assert naming.names == {"S1": "Speaker 1", "S2": "Speaker 2"}
+
+
+def test_two_unnamed_callers_keep_distinct_neutral_labels() -> None:
+    turns = conversation(("S1", "Why is doubt such a powerful weapon for attackers?"), ("S2", "It is cheap."),
+                         ("S1", "How can journalists verify leaked documents?"), ("S3", "They ask the sources."))
+    naming = name_speakers(["S1", "S2", "S3"], turns, ["Elena"], [], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Speaker 2", "S3": "Speaker 3"}
+    assert naming.reasons["S2"] == naming.reasons["S3"] == UNNAMED_NOBODY_LEFT
+
+
+# --- how sure each name is: only a voice match teaches the voice book --------------------------------
+
+def test_only_names_found_by_voice_are_sure() -> None:
     prints = {"S1": BASIS[5], "S2": voice_like(1, 0.88), "S3": voice_like(0, 0.91, other=201)}
     naming = name_speakers(["S1", "S2", "S3"], TWO_GUESTS, ["Elena"], ["Ana", "Ben"], NOTES, prints,
                            {"Ana": BASIS[0], "Ben": BASIS[1]})
-    assert naming.sure == {"S1", "S2", "S3"}
+    assert naming.sure == {"S2", "S3"}  # Elena asks the questions: a role, not her voice
 
 
-def test_order_of_appearance_among_several_guests_and_the_guest_placeholder_are_not_sure() -> None:
+def test_more_voices_than_guests_are_all_neutral_and_distinct() -> None:
     turns = [*TWO_GUESTS, *conversation(("S4", "I agree."))]
     naming = name_speakers(["S1", "S2", "S3", "S4"], turns, ["Elena"], ["Ana", "Ben"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ben", "S4": "Guest"}
-    assert naming.sure == {"S1"}
-
-
-def test_the_only_guest_is_sure_once_a_host_is_placed() -> None:
-    naming = name_speakers(["S2", "S1", "S3"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ana"}
-    assert naming.sure == {"S1", "S2", "S3"}
-
-
-def test_the_only_guest_is_not_sure_while_no_host_is_placed() -> None:
-    # Nobody asks and no voice is known: the first voice may well be the host's, so it teaches nothing.
-    naming = name_speakers(["S1", "S2"], [], ["Elena"], ["Ana"], [], {}, {})
-    assert naming.names == {"S1": "Ana", "S2": "Ana"}
+    assert naming.names == {"S1": "Elena", "S2": "Speaker 2", "S3": "Speaker 3", "S4": "Speaker 4"}
     assert naming.sure == set()
-    without_hosts = name_speakers(["S1"], [], [], ["Ana"], [], {}, {})
-    assert without_hosts.sure == {"S1"}
+
+
+def test_as_many_voices_as_people_and_nobody_asks_is_order_of_appearance_and_says_so() -> None:
+    naming = name_speakers(["S1", "S2"], [], ["Elena"], ["Ana"], [], {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
+    assert naming.reasons == {"S1": IN_ORDER, "S2": IN_ORDER}
+    assert naming.sure == set()
+    assert name_speakers(["S1"], [], [], ["Ana"], [], {}, {}).reasons == {"S1": LAST_LEFT}
 
 
 def test_guests_are_named_in_order_of_first_appearance() -> None:
@@ -201,45 +258,48 @@ def test_guests_are_named_in_order_of_first_appearance() -> None:
                          ("S2", "And it spreads."))
     naming = name_speakers(["S1", "S3", "S2"], turns, ["Elena"], ["Ana", "Ben"], NOTES, {}, {})
     assert naming.names == {"S1": "Elena", "S3": "Ana", "S2": "Ben"}
+    assert naming.reasons["S3"] == naming.reasons["S2"] == IN_ORDER
 
 
-def test_a_voice_left_over_in_a_one_guest_episode_is_that_guest() -> None:
-    # Found when tried: the extra voice (a guest's speech split in two by clustering) was published as "S3".
-    naming = name_speakers(["S1", "S2", "S3", "S4"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ana", "S4": "Ana"}
-    assert naming.reasons["S2"] == "order of appearance"
-    assert naming.reasons["S3"] == naming.reasons["S4"] == "the episode's only guest (a voice left over)"
+def test_a_voice_split_in_two_is_two_neutral_labels_never_the_guests_name_twice() -> None:
+    # This replaces the earlier rule that gave every voice left over in a one-guest episode the guest's name.
+    naming = name_speakers(["S1", "S2", "S3"], INTERVIEW, ["Elena"], ["Ana"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Speaker 2", "S3": "Speaker 3"}
 
 
-def test_a_voice_left_over_among_several_guests_is_a_guest_not_a_label() -> None:
-    turns = conversation(("S1", "Why is doubt such a powerful weapon for attackers?"), ("S3", "It is cheap."),
-                         ("S2", "And it spreads."), ("S4", "I agree."))
-    naming = name_speakers(["S1", "S3", "S2", "S4"], turns, ["Elena"], ["Ana", "Ben"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S3": "Ana", "S2": "Ben", "S4": "Guest"}
-    assert naming.reasons["S4"] == "one of the guests (a voice left over: which one is not known)"
+def test_a_host_listed_among_the_guests_is_one_person() -> None:
+    naming = name_speakers(["S1", "S2"], INTERVIEW, ["Elena"], ["Elena", "Ana"], NOTES, {}, {})
+    assert naming.names == {"S1": "Elena", "S2": "Ana"}
 
 
-def test_a_host_listed_among_the_guests_does_not_count_as_a_guest_for_a_voice_left_over() -> None:
-    naming = name_speakers(["S1", "S2", "S3"], INTERVIEW, ["Elena"], ["Elena", "Ana"], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena", "S2": "Ana", "S3": "Ana"}
-
-
-def test_without_guests_a_voice_left_over_keeps_its_label() -> None:
+def test_without_guests_a_voice_left_over_is_a_neutral_label_of_its_own() -> None:
     naming = name_speakers(["S1", "S2", "S3"], INTERVIEW, ["Elena"], [], NOTES, {}, {})
-    assert naming.names == {"S1": "Elena"}
-    assert set(naming.reasons) == {"S1"}
+    assert naming.names == {"S1": "Elena", "S2": "Speaker 2", "S3": "Speaker 3"}
 
 
 def test_a_second_host_is_named_only_when_there_are_more_voices_than_guests() -> None:
+    # Each host asks twice: one answered question alone is not enough to call a voice the host (see the next test).
     turns = conversation(
         ("S1", "Why is doubt such a powerful weapon for attackers?"), ("S3", "It costs nothing."),
         ("S1", "How can journalists verify leaked documents?"), ("S3", "By the metadata."),
         ("S2", "What would you tell a young reporter today?"), ("S3", "Check twice."),
+        ("S2", "And what would you tell their editor?"), ("S3", "Read it again."),
     )
     three = name_speakers(["S1", "S3", "S2"], turns, ["Elena", "Marc"], ["Ana"], NOTES, {}, {})
     assert three.names == {"S1": "Elena", "S2": "Marc", "S3": "Ana"}
     two = name_speakers(["S1", "S2"], turns, ["Elena", "Marc"], ["Ana"], NOTES, {}, {})
     assert two.names == {"S1": "Elena", "S2": "Ana"}  # Marc is not in this episode
+
+
+def test_one_answered_question_is_too_little_to_make_a_voice_the_host() -> None:
+    # Found on real voices: a speech's "What your country can do for you, ask what you can do" made JFK the host.
+    turns = conversation(("S1", "And so my fellow Americans, ask not."), ("S2", "He was not an ill disposed man."),
+                         ("S1", "What your country can do for you, ask what you can do for your country."),
+                         ("S2", "He might even have been made amiable himself."))
+    naming = name_speakers(["S2", "S1"], turns, ["Martin Hale"], ["John Kennedy"], [], {}, {})
+    assert ASKS not in naming.reasons.values()
+    assert naming.names == {"S2": "Martin Hale", "S1": "John Kennedy"}  # nobody asks: order, and it says so
+    assert set(naming.reasons.values()) == {IN_ORDER}
 
 
 def test_a_host_listed_among_the_guests_is_not_named_twice() -> None:

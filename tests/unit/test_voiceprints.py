@@ -347,26 +347,32 @@ def two_guests(slug: str = "ep1", speakers: dict[str, str] | None = None, guests
                    extra={"speakers": speakers} if speakers else {})
 
 
-def test_order_of_appearance_among_two_guests_teaches_only_the_asking_host(tmp_path: Path) -> None:
+def test_a_name_found_by_role_or_order_teaches_nothing(tmp_path: Path) -> None:
     prints, transcript = fresh(tmp_path), episode_transcript("ep1", LINES, VOICES)
     apply_names(transcript, SHOW, two_guests(), prints)
-    assert transcript.speakers == {"S1": "Elena", "S2": "Ana", "S3": "Ben"}  # wrong, and not sure: nothing learned
-    assert list(prints.people) == ["Elena"]
+    assert transcript.speakers == {"S1": "Elena", "S2": "Ana", "S3": "Ben"}  # Ana and Ben wrong, and none of it sure
+    assert transcript.diarization.named_by["S1"] == "asks the questions"
+    assert prints.people == {}
 
 
 def test_the_speakers_table_teaches_every_person_it_names_but_never_a_placeholder(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
     transcript = episode_transcript("ep1", [*LINES, ("S4", "Hm.")], {**VOICES, "S4": BASIS[3]})
-    apply_names(transcript, SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana", "S4": "Guest"}), prints)
-    assert transcript.diarization.named_by == {"S1": "asks the questions", "S2": "episode.toml", "S3": "episode.toml",
-                                               "S4": "episode.toml"}
+    apply_names(transcript, SHOW, two_guests(speakers={"S1": "Elena", "S2": "Ben", "S3": "Ana", "S4": "Guest"}), prints)
+    assert transcript.diarization.named_by == dict.fromkeys(["S1", "S2", "S3", "S4"], "episode.toml")
     assert set(prints.people) == {"Elena", "Ana", "Ben"}
     assert np.allclose(prints.known()["Ben"], BASIS[2]) and np.allclose(prints.known()["Ana"], BASIS[1])
+    neutral = episode_transcript("ep2", LINES, VOICES)
+    apply_names(neutral, SHOW, two_guests("ep2", speakers={"S1": "Speaker 1"}), prints)
+    assert "Speaker 1" not in prints.people
 
 
-def test_the_next_episode_names_both_guests_by_voice_and_teaches_them_again(tmp_path: Path) -> None:
+CONFIRMED = {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
+
+
+def test_the_next_episode_names_everyone_by_voice_and_teaches_them_again(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
-    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers=CONFIRMED), prints)
     second = episode_transcript("ep2", LINES, VOICES)
     apply_names(second, SHOW, two_guests("ep2"), prints)  # Ana listed first, Ben heard first
     assert second.speakers == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}
@@ -377,29 +383,56 @@ def test_the_next_episode_names_both_guests_by_voice_and_teaches_them_again(tmp_
 
 def test_a_person_no_longer_heard_in_a_rerun_episode_is_forgotten_from_it(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
-    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers=CONFIRMED), prints)
     recut = episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]})  # Ana's part cut from the audio
-    apply_names(recut, SHOW, two_guests(speakers={"S2": "Ben"}), prints)
+    apply_names(recut, SHOW, two_guests(speakers={"S1": "Elena", "S2": "Ben"}), prints)
     assert set(prints.people) == {"Elena", "Ben"}
 
 
-def test_the_only_guest_is_learned_once_the_host_is_placed(tmp_path: Path) -> None:
+def test_the_only_guest_left_is_named_but_not_learned(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
     interview = episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]})
     apply_names(interview, SHOW, two_guests(guests=("Ben",)), prints)
-    assert interview.diarization.named_by == {"S1": "asks the questions", "S2": "order of appearance"}
-    assert set(prints.people) == {"Elena", "Ben"}
-    nobody_asks = episode_transcript("ep2", [("S1", "Hello."), ("S2", "Hi.")], {"S1": BASIS[5], "S2": BASIS[6]})
-    apply_names(nobody_asks, SHOW, two_guests("ep2", guests=("Cleo",)), prints)
-    assert nobody_asks.speakers == {"S1": "Cleo", "S2": "Cleo"} and "Cleo" not in prints.people
+    assert interview.speakers == {"S1": "Elena", "S2": "Ben"}
+    assert interview.diarization.named_by == {"S1": "asks the questions",
+                                              "S2": "the one listed person left, for the one voice left"}
+    assert prints.people == {}
+
+
+def test_a_voice_the_book_knows_teaches_it_and_a_guessed_voice_beside_it_does_not(tmp_path: Path) -> None:
+    # Found when tried: with the host away, the guest who asked became "the host" and was averaged into her voice.
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]}), SHOW,
+                two_guests(guests=("Ben",), speakers={"S1": "Elena"}), prints)
+    away = episode_transcript("ep2", LINES[:2], {"S1": BASIS[5], "S2": BASIS[6]})  # a guest asks; nobody is known
+    apply_names(away, SHOW, two_guests("ep2", guests=("Cleo",)), prints)
+    assert "Elena" not in away.speakers.values() and away.speakers == {"S1": "Speaker 1", "S2": "Speaker 2"}
+    assert list(prints.people) == ["Elena"] and list(prints.people["Elena"]) == ["ep1"]
+    back = episode_transcript("ep3", LINES[:2], {"S1": BASIS[0], "S2": BASIS[7]})
+    apply_names(back, SHOW, two_guests("ep3", guests=("Dev",)), prints)
+    assert back.speakers == {"S1": "Elena", "S2": "Dev"}
+    assert list(prints.people["Elena"]) == ["ep1", "ep3"] and "Dev" not in prints.people
+
+
+def test_the_episodes_own_hosts_are_its_hosts(tmp_path: Path) -> None:
+    # Found when tried: a guest host's speech was published under the regular host's name and learned into her voice.
+    prints = fresh(tmp_path)
+    apply_names(episode_transcript("ep1", LINES[:2], {"S1": BASIS[0], "S2": BASIS[2]}), SHOW,
+                two_guests(guests=("Ben",), speakers={"S1": "Elena"}), prints)
+    guest_hosted = two_guests("ep2", guests=("Ben",))
+    guest_hosted.hosts = [Guest("Marc")]
+    transcript = episode_transcript("ep2", LINES[:2], {"S1": BASIS[8], "S2": BASIS[2]})
+    apply_names(transcript, SHOW, guest_hosted, prints)
+    assert transcript.speakers == {"S1": "Marc", "S2": "Ben"}
+    assert list(prints.people) == ["Elena"] and list(prints.people["Elena"]) == ["ep1"]
 
 
 def test_a_former_name_in_episode_toml_is_shown_and_learned_under_the_new_one(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
-    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers=CONFIRMED), prints)
     prints.rename("Ana", "Ana Lind")
     again = episode_transcript("ep1", LINES, VOICES)
-    apply_names(again, SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    apply_names(again, SHOW, two_guests(speakers=CONFIRMED), prints)
     assert again.speakers["S3"] == "Ana Lind" and [s.speaker for s in again.segments][2] == "Ana Lind"
     later = episode_transcript("ep2", LINES, VOICES)
     apply_names(later, SHOW, two_guests("ep2"), prints)  # still lists "Ana": found by voice as Ana Lind
@@ -409,7 +442,7 @@ def test_a_former_name_in_episode_toml_is_shown_and_learned_under_the_new_one(tm
 
 def test_a_remembered_person_the_episode_does_not_list_is_named_only_by_a_near_certain_voice(tmp_path: Path) -> None:
     prints = fresh(tmp_path)
-    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers={"S2": "Ben", "S3": "Ana"}), prints)
+    apply_names(episode_transcript("ep1", LINES, VOICES), SHOW, two_guests(speakers=CONFIRMED), prints)
     cameo = episode_transcript("ep2", LINES, VOICES)
     apply_names(cameo, SHOW, two_guests("ep2", guests=("Ben",)), prints)  # Ana is not listed, but heard
     assert cameo.speakers == {"S1": "Elena", "S2": "Ben", "S3": "Ana"}

@@ -42,7 +42,7 @@ def chunk_episode(workspace: Workspace, slug: str) -> ChunkResult:
         raise WorkspaceError(str(damaged), damaged.remedy) from None
     if transcript is None:
         raise WorkspaceError(f"{slug} has no transcript yet", f"Run: sofacast transcribe {slug}")
-    detected = find_boundaries(transcript, episode, show.hosts)
+    detected = find_boundaries(transcript, episode, episode.host_names(show))
     edited = edited_boundaries(episode, detected)
     chunks = chunks_from_boundaries(transcript, episode, edited if edited is not None else detected)
     result = ChunkResult(slug, chunks, edited is not None, _missing(episode, chunks))

@@ -15,7 +15,7 @@ import numpy as np
 from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, Segment, Show, SpeakerTurn, Transcript
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.diarize import Diarization
-from sofacast.speakers.naming import name_speakers
+from sofacast.speakers.naming import NEUTRAL, name_speakers
 from sofacast.speakers.voiceprints import PLACEHOLDER, Voiceprints
 from sofacast.turns import group_turns
 
@@ -28,7 +28,7 @@ NAMED_BY_EPISODE = "episode.toml"  # the episode's [speakers] table: a person's 
 
 
 def expected_speakers(show: Show, episode: Episode) -> int | None:
-    people = {*show.hosts, *(guest.name for guest in episode.guests)}
+    people = {*episode.host_names(show), *(guest.name for guest in episode.guests)}
     return len(people) or None
 
 
@@ -71,7 +71,8 @@ def speakers_override(episode: Episode) -> dict[str, str]:
 
 
 def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprints: Voiceprints) -> None:
-    """Name every label (automatic naming, then the episode's overrides) and teach the voice book what is sure.
+    """Name every label (automatic naming, then the episode's overrides) and teach the voice book what is sure:
+    a voice that matched the person's remembered voice, or one the episode's `speakers` table names.
 
     Names go through the book first, so a person renamed or merged there is shown by their name now."""
     labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
@@ -80,7 +81,7 @@ def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprint
         names = dict(transcript.diarization.names)
         reasons, sure = dict.fromkeys(names, NAMED_BY_PUBLISHER), set()
     else:
-        hosts = _current_names(voiceprints, show.hosts)
+        hosts = _current_names(voiceprints, episode.host_names(show))
         guests = _current_names(voiceprints, [guest.name for guest in episode.guests])
         naming = name_speakers(labels, group_turns(transcript.segments, key=lambda s: s.label), hosts, guests,
                                episode.questions, prints, voiceprints.known(excluding=episode.slug))
@@ -92,6 +93,18 @@ def apply_names(transcript: Transcript, show: Show, episode: Episode, voiceprint
     for segment in transcript.segments:
         segment.speaker = transcript.speakers.get(segment.label) if segment.label else None
     _learn_voices(transcript, episode.slug, voiceprints, prints, sure | set(override))
+
+
+def guessed_names(transcript: Transcript) -> dict[str, str]:
+    """Person -> how it was found, for each name neither a voice match nor an editor's (or publisher's) word gave:
+    the names a producer should check, and confirm so that later episodes know those voices."""
+    guessed: dict[str, str] = {}
+    for label, reason in transcript.diarization.named_by.items():
+        name = transcript.speakers.get(label, label)
+        sure = reason.startswith("voiceprint") or reason in (NAMED_BY_EPISODE, NAMED_BY_PUBLISHER)
+        if not sure and not NEUTRAL.fullmatch(name) and not PLACEHOLDER.fullmatch(name):
+            guessed.setdefault(name, reason)
+    return guessed
 
 
 def _current_names(voiceprints: Voiceprints, names: Sequence[str]) -> list[str]:

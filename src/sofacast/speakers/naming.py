@@ -1,30 +1,35 @@
-"""Turn diarization labels (S1, S2, ...) into people.
+"""Turn diarization labels (S1, S2, ...) into people, never giving one person's name to two voices.
 
-In order of trust: a voice that matches the remembered voice of someone the episode lists (its hosts
-and guests), best pairs first; a remembered person the episode does not list, only at a clearly
-stricter similarity and only for a voice beyond the people it lists (an episode that lists two people
-and has two voices is taken at its word); the voice that asks the show-notes questions (a host);
-guests in order of first appearance against episode.toml. A voice left over in an episode that names
-its guests is a guest too: the only guest, or "Guest" among several, so a placeholder label (S3) is
-never published for a person the episode names; without guests, labels left over stay labels. The
-episode's `speakers` table is applied by the caller, after all this.
+In order of trust:
+1. a voice that matches the remembered voice of someone the episode lists (its hosts and guests), best
+   pairs first; a listed person whose remembered voice matches no voice is taken to be absent, and is
+   never named by anything weaker below (a host who does not speak in this episode is not "the first voice");
+2. a remembered person the episode does not list, only at a clearly stricter similarity and only for a
+   voice beyond the listed people who may still be there;
+3. a person introducing themselves by a listed name ("I'm Sheila", "this is Diane in New Jersey");
+4. the voice that asks the show-notes questions, for a host;
+5. one voice left and one listed person left: that person;
+6. as many voices left as listed people left: the last resort, order of first appearance (hosts first, and
+   only while no voice asks questions), which says so;
+7. every other voice a neutral label of its own, "Speaker N" (N: its rank by first appearance).
 
-Every name says how it was found (`reasons`), and whether it is sure enough to learn the voice from
-(`sure`): a voice match, the asking host, and the episode's only guest once a host is placed are;
-order of appearance among several guests and the "Guest" placeholder are not.
+Only a voice match is sure enough to teach the voice book (`sure`): a name found by introduction, role,
+elimination or order is a guess, however likely, and a guess learned would name later episodes wrongly.
+The episode's `speakers` table (an editor's word, also sure) is applied by the caller, after all this.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from sofacast.questions import asking_scores
+from sofacast.speakers.introductions import introductions
 from sofacast.turns import Turn
 
-GUEST = "Guest"  # a voice left over among several guests: one of them, but which is not known
 # Cosine similarity above which a voice is taken to be a remembered person the episode lists. GE2E
 # embeddings of one person across recordings typically sit above 0.8; different people rarely pass 0.75.
 VOICE_MATCH = 0.75
@@ -32,20 +37,27 @@ VOICE_MATCH = 0.75
 # real voices in the tests' recordings reach 0.69; two espeak voices of the sample show 0.91, which is why
 # the episode's own list is filled first.
 UNLISTED_VOICE_MATCH = 0.85
+# How much asking makes a voice the host: one show-notes question put, or two questions another voice answers. One
+# answered "question" is too little: a speech's "what your country can do for you" is one (found on real voices).
+MIN_ASKING_SCORE = 1.0
 NOT_LISTED = "not listed in this episode"
+INTRODUCES = "introduces themselves"
 ASKS = "asks the questions"
-IN_ORDER = "order of appearance"
-ONLY_GUEST_LEFT_OVER = "the episode's only guest (a voice left over)"
-SOME_GUEST_LEFT_OVER = "one of the guests (a voice left over: which one is not known)"
+LAST_LEFT = "the one listed person left, for the one voice left"
+IN_ORDER = "order of appearance (a guess: nothing else tells these voices apart)"
+UNNAMED_NOBODY_LEFT = "unnamed: nobody listed is left for this voice"
+UNNAMED_WHICH = "unnamed: nothing tells which of {count} voices is {people}"
+UNNAMED_WHETHER = "unnamed: nothing tells whether this voice is {people}"
+NEUTRAL = re.compile(r"Speaker \d+")  # the neutral labels this module gives
 
 
 @dataclass
 class Naming:
-    names: dict[str, str] = field(default_factory=dict)  # label -> name
+    names: dict[str, str] = field(default_factory=dict)  # label -> name (a person's, or "Speaker N")
     reasons: dict[str, str] = field(default_factory=dict)  # label -> how the name was found
-    sure: set[str] = field(default_factory=set)  # labels named surely enough to learn the person's voice from
+    sure: set[str] = field(default_factory=set)  # labels named by their voice: sure enough to learn the voice from
 
-    def name(self, label: str, person: str, reason: str, sure: bool) -> None:
+    def name(self, label: str, person: str, reason: str, sure: bool = False) -> None:
         self.names[label], self.reasons[label] = person, reason
         if sure:
             self.sure.add(label)
@@ -57,20 +69,38 @@ class Naming:
         return person in self.names.values()
 
 
+def neutral_label(label: str, rank: int) -> str:
+    """"Speaker 3" for S3; a label of another form takes its rank (1-based) among the episode's labels."""
+    digits = label[1:] if label[:1] == "S" and label[1:].isdigit() else str(rank)
+    return f"Speaker {int(digits)}"
+
+
 def name_speakers(labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[str], guests: Sequence[str],
                   questions: Sequence[str], label_prints: dict[str, np.ndarray],
                   known_prints: dict[str, np.ndarray]) -> Naming:
-    """`labels` in order of first appearance; prints are unit vectors; `known_prints` is every remembered voice."""
+    """`labels` in order of first appearance; `hosts` are the episode's hosts (its own, or else the show's);
+    prints are unit vectors; `known_prints` is every remembered voice."""
     naming = Naming()
+    guests = [guest for guest in dict.fromkeys(guests) if guest not in hosts]
     listed = list(dict.fromkeys([*hosts, *guests]))
-    _match_voices(naming, labels, label_prints, {p: v for p, v in known_prints.items() if p in listed}, VOICE_MATCH)
-    # Only voices beyond the listed people still to be placed: a listed person is there, by the episode's word.
-    extra_voices = len(naming.free(labels)) - sum(not naming.placed(person) for person in listed)
+    remembered = {person: vector for person, vector in known_prints.items() if person in listed}
+    _match_voices(naming, labels, label_prints, remembered, VOICE_MATCH)
+    # A remembered voice that nobody here has: that person is not in this episode.
+    present = [person for person in listed if person not in remembered and not naming.placed(person)]
+    extra_voices = len(naming.free(labels)) - len(present)
     unlisted = {person: vector for person, vector in known_prints.items() if person not in listed}
     _match_voices(naming, labels, label_prints, unlisted, UNLISTED_VOICE_MATCH, most=extra_voices, note=f"; {NOT_LISTED}")
-    _find_asking_hosts(naming, labels, turns, hosts, len(guests), questions)
-    _name_guests_in_order(naming, labels, hosts, guests)
-    _name_voices_left_over(naming, labels, hosts, guests)
+    for label, person in introductions(turns, present).items():
+        if label in labels and label not in naming.names:
+            naming.name(label, person, INTRODUCES)
+    scores = asking_scores(turns, questions)
+    _find_asking_hosts(naming, labels, scores, [host for host in hosts if host in present],
+                       [guest for guest in guests if guest in present])
+    # A host nobody's voice or questions point to is no one's by order when someone else asks (a guest host, a
+    # caller): the host is then more likely away than the voice that happens to come first.
+    nobody_asks = not any(score >= MIN_ASKING_SCORE for score in scores.values())
+    left = [person for person in present if not naming.placed(person) and (nobody_asks or person not in hosts)]
+    _name_the_rest(naming, labels, left)
     return naming
 
 
@@ -88,46 +118,35 @@ def _match_voices(naming: Naming, labels: Sequence[str], label_prints: dict[str,
             named += 1
 
 
-def _find_asking_hosts(naming: Naming, labels: Sequence[str], turns: Sequence[Turn], hosts: Sequence[str],
-                       guest_count: int, questions: Sequence[str]) -> None:
-    scores = asking_scores(turns, questions)
-    candidates = sorted((label for label in labels if label not in naming.names and scores.get(label, 0) > 0),
+def _find_asking_hosts(naming: Naming, labels: Sequence[str], scores: dict[str, float], hosts: Sequence[str],
+                       guests: Sequence[str]) -> None:
+    """The voice that asks most is a host; another host only while more voices are left than guests."""
+    candidates = sorted((label for label in labels if label not in naming.names and scores.get(label, 0) >= MIN_ASKING_SCORE),
                         key=lambda label: -scores[label])
+    guests_left = sum(not naming.placed(guest) for guest in guests)
     for host in [host for host in hosts if not naming.placed(host)]:
-        free = naming.free(labels)
         host_named = any(name in hosts for name in naming.names.values())
-        # The first host is whoever asks most; another one only if there are more voices than guests.
-        if not candidates or (host_named and len(free) <= guest_count):
+        if not candidates or (host_named and len(naming.free(labels)) <= guests_left):
             break
-        naming.name(candidates.pop(0), host, ASKS, sure=True)
+        naming.name(candidates.pop(0), host, ASKS)
 
 
-def _name_guests_in_order(naming: Naming, labels: Sequence[str], hosts: Sequence[str], guests: Sequence[str]) -> None:
-    only_guest = _only_guest(hosts, guests) is not None and _a_host_is_placed(naming, hosts)
-    waiting = [guest for guest in guests if not naming.placed(guest)]
-    for label, guest in zip(naming.free(labels), waiting, strict=False):  # the shorter decides
-        naming.name(label, guest, IN_ORDER, sure=only_guest)
-
-
-def _name_voices_left_over(naming: Naming, labels: Sequence[str], hosts: Sequence[str], guests: Sequence[str]) -> None:
-    # Clustering told more voices than there are people (one guest's speech split in two, a short reply
-    # apart): such a voice is one of the guests far more often than anyone the episode does not name.
-    only_guest = _only_guest(hosts, guests)
-    if only_guest is not None:
-        name, reason, sure = only_guest, ONLY_GUEST_LEFT_OVER, _a_host_is_placed(naming, hosts)
-    elif any(guest not in hosts for guest in guests):
-        name, reason, sure = GUEST, SOME_GUEST_LEFT_OVER, False
+def _name_the_rest(naming: Naming, labels: Sequence[str], people: Sequence[str]) -> None:
+    """Elimination only where it cannot merge two voices; otherwise distinct neutral labels."""
+    free = naming.free(labels)
+    if len(free) == len(people) == 1:
+        naming.name(free[0], people[0], LAST_LEFT)
+    elif len(free) == len(people):
+        for label, person in zip(free, people, strict=True):
+            naming.name(label, person, IN_ORDER)
     else:
-        return
-    for label in naming.free(labels):
-        naming.name(label, name, reason, sure)
+        why = _why_unnamed(len(free), people)
+        for label in free:
+            naming.name(label, neutral_label(label, labels.index(label) + 1), why)
 
 
-def _only_guest(hosts: Sequence[str], guests: Sequence[str]) -> str | None:
-    people = [guest for guest in dict.fromkeys(guests) if guest not in hosts]
-    return people[0] if len(people) == 1 else None
-
-
-def _a_host_is_placed(naming: Naming, hosts: Sequence[str]) -> bool:
-    """A host's voice is accounted for (or the show has none): the voices left are the guest's, not an unplaced host's."""
-    return not hosts or any(naming.names[label] in hosts for label in naming.sure)
+def _why_unnamed(voices: int, people: Sequence[str]) -> str:
+    if not people:
+        return UNNAMED_NOBODY_LEFT
+    listing = " or ".join(people)
+    return UNNAMED_WHETHER.format(people=listing) if voices == 1 else UNNAMED_WHICH.format(count=voices, people=listing)

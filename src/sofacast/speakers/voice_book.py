@@ -1,5 +1,8 @@
 """The voice book as `sofacast voices` shows and changes it: one function per command.
 
+`confirm` is an editor's word on who speaks in an episode: written into its episode.toml `[speakers]` table,
+where it outranks every automatic name and is what teaches the book a voice nobody had matched before.
+
 Listing reads voiceprints.json and never needs the lock. A change loads, changes and saves the book
 (the save is atomic); the caller holds the workspace lock around it, as for every command that writes.
 Transcripts follow on the next `sofacast transcribe`: naming is redone on every run from the stored
@@ -13,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sofacast.errors import SofacastError
-from sofacast.records import Episode
+from sofacast.records import Episode, Transcript
 from sofacast.speakers.labelling import speakers_override
-from sofacast.speakers.voiceprints import Voiceprints
-from sofacast.workspace import Workspace
+from sofacast.speakers.naming import NEUTRAL
+from sofacast.speakers.voiceprints import PLACEHOLDER, VoiceBookError, Voiceprints
+from sofacast.workspace import EPISODE_FILE, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -115,3 +119,47 @@ def _files_writing(workspace: Workspace, episodes: list[Episode], names: list[st
             *speakers_override(episode).values()}
     found = {path: [name for name in names if name in people] for path, people in written.items()}
     return {path: names_there for path, names_there in found.items() if names_there}
+
+
+def confirmed_speakers(transcript: Transcript, given: list[str]) -> dict[str, str]:
+    """label -> name for `sofacast voices confirm`: the pairs given ("S2=Sheila Brook", "Speaker 2=…"), or else
+    every voice the transcript shows with a person's name now."""
+    labels = list(dict.fromkeys(s.label for s in transcript.segments if s.label))
+    if given:
+        return dict(_confirmed_pair(pair, labels, transcript) for pair in given)
+    named = {label: name for label, name in transcript.speakers.items()
+             if label in labels and not NEUTRAL.fullmatch(name) and not PLACEHOLDER.fullmatch(name)}
+    if not named:
+        raise VoiceBookError(f"no voice in {transcript.episode} has a person's name yet ({_voices(labels, transcript)})",
+                             f"Say who they are: sofacast voices confirm {transcript.episode} S1=\"Name\" S2=\"Name\"")
+    return named
+
+
+def _confirmed_pair(pair: str, labels: list[str], transcript: Transcript) -> tuple[str, str]:
+    label, equals, name = pair.partition("=")
+    label, name = _label(label.strip()), " ".join(name.split())
+    if not equals or not name:
+        raise VoiceBookError(f"'{pair}' is not LABEL=NAME", 'Give each voice as S2="Sheila Brook" (or "Speaker 2=Sheila Brook")')
+    if label not in labels:
+        raise VoiceBookError(f"{transcript.episode} has no voice {label}", f"Its voices: {_voices(labels, transcript)}")
+    if PLACEHOLDER.fullmatch(name):
+        raise VoiceBookError(f"'{name}' is not a person's name", "Give the person's name as transcripts should show it")
+    return label, name
+
+
+def _label(written: str) -> str:
+    """S2 as itself; "Speaker 2" (as transcripts show an unnamed voice) as S2."""
+    number = written.removeprefix("Speaker").strip() if written.casefold().startswith("speaker") else None
+    return f"S{int(number)}" if number and number.isdigit() else written.upper()
+
+
+def _voices(labels: list[str], transcript: Transcript) -> str:
+    return ", ".join(f"{label} ({transcript.speakers.get(label, label)})" for label in labels) or "none"
+
+
+def save_speakers_table(workspace: Workspace, episode: Episode, table: dict[str, str]) -> dict[str, str]:
+    """Add `table` to the episode's [speakers] table in episode.toml (its comments and layout kept); returns it whole."""
+    merged = {**speakers_override(episode), **table}
+    episode.extra["speakers"] = dict(sorted(merged.items(), key=lambda item: int(item[0][1:])))
+    workspace.save_episode(episode, edit=workspace.episode_dir(episode.slug) / EPISODE_FILE)
+    return episode.extra["speakers"]

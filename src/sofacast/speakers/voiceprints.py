@@ -35,7 +35,7 @@ MAX_EPISODES = 20
 EMBEDDING_SIZE = 256
 LIST_HINT = "Run 'sofacast voices' to list the remembered voices"
 # Names that stand for nobody in particular: never a person in the book.
-PLACEHOLDER = re.compile(r"S\d+|Guest", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"S\d+|Guest|Speaker\s*\d+", re.IGNORECASE)
 
 
 class VoiceBookError(SofacastError):

@@ -38,14 +38,15 @@ _AFFIXES = re.compile(r"^(?P<lead>\W*)(?P<core>[\w'’-]+?)(?P<tail>(?:['’]s)?
 
 
 def episode_people(show: Show, episode: Episode) -> list[str]:
-    """Who is on this episode: the show's hosts, the episode's guests and hosts (what the engine is told)."""
-    names = [*show.hosts, *(guest.name for guest in episode.guests), *(host.name for host in episode.hosts)]
+    """Who is on this episode: its hosts (a guest host, else the show's) and guests (what the engine is told)."""
+    names = [*episode.host_names(show), *(guest.name for guest in episode.guests)]
     return list(dict.fromkeys(name.strip() for name in names if name.strip()))
 
 
 def people_names(show: Show, episode: Episode) -> list[str]:
     """Everyone the show and the episode name, in a stable order (what a misheard word may be)."""
-    return list(dict.fromkeys([*episode_people(show, episode), *(name.strip() for name in show.people if name.strip())]))
+    others = [*show.hosts, *show.people]  # a regular host away this week is still mentioned by name
+    return list(dict.fromkeys([*episode_people(show, episode), *(name.strip() for name in others if name.strip())]))
 
 
 def _name_words(names: Iterable[str]) -> dict[str, str]:
