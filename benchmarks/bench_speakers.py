@@ -122,10 +122,10 @@ def chunk_accuracy(stem: Path, script_path: Path) -> dict[str, float | str]:
             if result.exit_code != 0:
                 raise SystemExit(f"{step[0]} failed: {result.output}")
         chunks = json.loads((ws / "transcripts/ep.chunks.json").read_text())
-    expected = {}
+    expected = {}  # notes question -> (where it is asked, who asks it and who answers, as the script says)
     for turn, following in itertools.pairwise(reference):
         if turn.get("question"):
-            expected[turn["question"]] = (turn.get("question_start", turn["start"]), host, following["speaker"])
+            expected[turn["question"]] = (turn.get("question_start", turn["start"]), turn["speaker"], following["speaker"])
     found = {c["question_index"]: c for c in chunks if c["question_index"]}
     hits = [i for i in expected if i in found]
     errors = [abs(found[i]["start"] - expected[i][0]) for i in hits]
