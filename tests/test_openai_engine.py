@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("whisper", reason="the openai extra is not installed")
-
-from whisper.model import ModelDimensions, Whisper
-
 from sofacast.transcribe.ct2_checkpoint import read_ct2_variables, to_openai_state
 from sofacast.transcribe.models import bundled_model
 from tests.conftest import JFK_TEXT, RECORDINGS
+from tests.requirements import OPENAI_WHISPER, require
 from tests.scoring import word_error_rate
+
+# Every test here runs openai-whisper: skipped without it, failed when SOFACAST_REQUIRE_OPENAI_WHISPER is set.
+whisper = require("whisper", OPENAI_WHISPER, "the openai extra: pip install torch==2.13.0 -e '.[openai]'")
 
 pytestmark = pytest.mark.slow  # openai-whisper and torch load for every test
 
@@ -21,7 +21,7 @@ def test_converted_state_dict_matches_openai_whisper_exactly():
     dims, state = to_openai_state(read_ct2_variables(bundled_model().ct2_dir / "model.bin"))
     assert dims == {"n_mels": 80, "n_vocab": 51864, "n_audio_ctx": 1500, "n_audio_state": 384, "n_audio_head": 6,
                     "n_audio_layer": 4, "n_text_ctx": 448, "n_text_state": 384, "n_text_head": 6, "n_text_layer": 4}
-    expected = Whisper(ModelDimensions(**dims)).state_dict()
+    expected = whisper.model.Whisper(whisper.model.ModelDimensions(**dims)).state_dict()
     assert set(state) == set(expected)
     assert all(tuple(state[k].shape) == tuple(expected[k].shape) for k in expected)
 
@@ -44,9 +44,11 @@ def test_both_engines_give_near_identical_text(workspace: Path, cli, jfk: Path):
     assert word_error_rate(JFK_TEXT, torch_["jfk"][0]) <= 0.1
     assert word_error_rate(fast["jfk"][0], torch_["jfk"][0]) <= 0.05
     # The engines decode differently (faster-whisper: each packed window once; openai-whisper: Whisper's own
-    # sequential decoding), so on the longer recording each is held to the script, not to the other.
+    # sequential decoding), so on the longer recording each is held to the script, not to the other: on these
+    # synthesized voices tiny.en's mishearings move by several points with any change of where a window starts
+    # (faster-whisper's own two pipelines differ by 8 points here). A broken conversion writes nonsense (~100%).
     script = (RECORDINGS / "the-attribution-problem.txt").read_text()
     fast_wer, torch_wer = word_error_rate(script, fast["attr"][0]), word_error_rate(script, torch_["attr"][0])
-    assert fast_wer <= 0.25 and torch_wer <= 0.25 and abs(fast_wer - torch_wer) <= 0.05
+    assert fast_wer <= 0.25 and torch_wer <= 0.25 and abs(fast_wer - torch_wer) <= 0.10
     words = [w for s in torch_["jfk"][1]["segments"] for w in s["words"]]
     assert words and all(set(w) == {"start", "end", "word", "probability"} for w in words)

@@ -26,6 +26,14 @@ BLOCK_SECONDS = 600.0
 CONTEXT_SECONDS = 5.0
 # Speech padding kept around each chunk, so no word is clipped at a cut.
 PAD_SECONDS = 0.2
+# Silero pads each span with this much audio; a shorter silence than twice it is shared out between the two
+# spans around it, so they touch, and how long that silence was is no longer in the spans (see pause_seconds).
+SPEECH_PAD_SECONDS = 0.4
+# A full window ends at the longest pause in its part past this share of WINDOW_SECONDS, not at whatever
+# pause the next span happens to cross 30 s at: one cut at a 0.2 s breath inside a sentence made tiny.en skip
+# the 18 words after it (samples/recordings/undersea-cables.mp3), and a window that ended 0.1 s
+# after a short answer ("Some do.") dropped it. benchmarks/bench_transcribe.py measures it.
+MIN_WINDOW_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -62,21 +70,70 @@ def speech_spans(audio: np.ndarray, min_silence_ms: int = MIN_SILENCE_MS, block_
 def _silero(audio: np.ndarray, min_silence_ms: int) -> list[Span]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    options = VadOptions(min_silence_duration_ms=min_silence_ms, max_speech_duration_s=WINDOW_SECONDS)
+    options = VadOptions(min_silence_duration_ms=min_silence_ms, max_speech_duration_s=WINDOW_SECONDS,
+                         speech_pad_ms=round(SPEECH_PAD_SECONDS * 1000))
     stamps = get_speech_timestamps(audio, options)
     return [Span(float(s["start"]) / SAMPLE_RATE, float(s["end"]) / SAMPLE_RATE) for s in stamps]
 
 
-def pack_windows(spans: list[Span], seconds: float = WINDOW_SECONDS, max_gap_seconds: float = MAX_GAP_SECONDS) -> list[Span]:
-    """Consecutive speech gathered into windows as full as fit in `seconds`, each starting and ending
-    with speech, so each can be decoded on its own and in a batch with the others."""
+def pack_windows(spans: list[Span], seconds: float = WINDOW_SECONDS, max_gap_seconds: float = MAX_GAP_SECONDS,
+                 audio: np.ndarray | None = None) -> list[Span]:
+    """Consecutive speech gathered into windows of up to `seconds`, each starting and ending with speech,
+    so each can be decoded on its own and in a batch with the others.
+
+    A window that the next span would take past `seconds` ends at the longest pause in its later part
+    (past MIN_WINDOW_SHARE of it; the latest of equally long ones, so windows stay full): Whisper hears
+    a window on its own, so a cut inside a sentence loses words on both sides of it. A gap
+    between spans is a pause of more than twice Silero's padding; where spans touch, the pause is measured
+    in `audio` (without it, touching spans count as no pause, and the window is as full as fits).
+    """
+    pieces = list(_no_longer_than(spans, seconds))
     windows: list[Span] = []
-    for span in _no_longer_than(spans, seconds):
-        if windows and span.end - windows[-1].start <= seconds and span.start - windows[-1].end <= max_gap_seconds:
-            windows[-1] = Span(windows[-1].start, span.end)
-        else:
-            windows.append(span)
+    first = 0
+    while first < len(pieces):
+        start, last = pieces[first].start, first
+        while (last + 1 < len(pieces) and pieces[last + 1].end - start <= seconds
+               and pieces[last + 1].start - pieces[last].end <= max_gap_seconds):
+            last += 1
+        if last + 1 < len(pieces) and pieces[last + 1].start - pieces[last].end <= max_gap_seconds:  # full
+            later = [k for k in range(first, last + 1) if pieces[k].end - start >= MIN_WINDOW_SHARE * seconds]
+            if later:
+                last = max(later, key=lambda k: (round(_pause_after(pieces, k, audio), 2), k))
+        windows.append(Span(start, pieces[last].end))
+        first = last + 1
     return windows
+
+
+def _pause_after(spans: list[Span], k: int, audio: np.ndarray | None) -> float:
+    gap = spans[k + 1].start - spans[k].end
+    if gap > 0:
+        return gap + 2 * SPEECH_PAD_SECONDS
+    return pause_seconds(audio, spans[k].end) if audio is not None else 0.0
+
+
+def pause_seconds(audio: np.ndarray, at: float, reach: float = SPEECH_PAD_SECONDS, context: float = 1.0) -> float:
+    """How long the quiet around `at` lasts (up to `reach` either side): 10 ms frames 20 dB under the
+    loud frames of the `context` seconds around it. Where Silero's padded spans touch, `at` is the middle
+    of a pause shorter than twice its padding; this tells a breath from a full stop (measured against
+    Silero's own unpadded silences on the benchmark interview: correlation 0.88)."""
+    hop = SAMPLE_RATE // 100
+    low, high = max(0, int((at - context) * SAMPLE_RATE)), min(len(audio), int((at + context) * SAMPLE_RATE))
+    frames = (high - low) // hop
+    if frames == 0:
+        return 0.0
+    rms = np.sqrt(np.square(audio[low:low + frames * hop].reshape(frames, hop), dtype=np.float64).mean(axis=1))
+    quiet = rms <= 0.1 * np.percentile(rms, 90)
+    centre = min(frames - 1, max(0, int((at * SAMPLE_RATE - low) / hop)))
+    if not quiet[centre]:
+        return 0.0
+    steps = round(reach * 100)
+    left = centre
+    while left > 0 and quiet[left - 1] and centre - left < steps:
+        left -= 1
+    right = centre
+    while right < frames - 1 and quiet[right + 1] and right - centre < steps:
+        right += 1
+    return (right - left + 1) / 100
 
 
 def _no_longer_than(spans: list[Span], seconds: float) -> Iterator[Span]:
