@@ -31,7 +31,7 @@ def test_a_phrase_finds_its_passage_first(cli, show: Path) -> None:
     assert first["speaker"] == "Tomas Okafor"
     assert first["question_index"] == 2
     assert first["question"] == "Why do so many national response teams struggle to keep their staff?"
-    assert first["start"] == pytest.approx(33.86, abs=0.01) and first["end"] > first["start"]
+    assert first["start"] == pytest.approx(33.57, abs=0.01) and first["end"] > first["start"]
     assert "**private sector**" in first["snippet"] and "private sector" in first["text"]
     assert first["link"] == ("https://sofacast.example.org/diplomats-sofa/episodes/capacity-building/"
                              "capacity-building.mp3#t=33")
@@ -41,7 +41,7 @@ def test_a_phrase_finds_its_passage_first(cli, show: Path) -> None:
 @pytest.mark.parametrize(("query", "episode", "speaker"), [
     ("malware servers", "the-attribution-problem", "Priya Raman"),  # all words
     ("ransomware*", "norms-in-cyberspace", "Tomas Okafor"),  # prefix
-    ('"easy part"', "capacity-building", "Henrik Sato"),
+    ('"skill and trust"', "capacity-building", "Henrik Sato"),
     ("sanctions OR malware", None, None),
 ])
 def test_query_language(cli, show: Path, query: str, episode: str | None, speaker: str | None) -> None:
