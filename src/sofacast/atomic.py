@@ -28,6 +28,10 @@ SHOW_FILE = "sofacast.toml"
 SCRATCH = Path(".sofacast") / "tmp"
 DAMAGED = Path(".sofacast") / "damaged"
 OLD_SUFFIX = ".old"
+# The workspace's folders in which `replace_folder` swaps a folder, and the names it swaps there (None: any, as the
+# episodes); site/ also holds a producer's own files, so only the search index there is sofacast's to put back.
+# `recover_all` looks in these and nowhere else, so `replace_folder` swaps nothing elsewhere.
+SWAPPED_IN: dict[str, frozenset[str] | None] = {"episodes": None, "site": frozenset({"pagefind"})}
 
 
 def _current_umask() -> int:
@@ -197,6 +201,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 def replace_folder(staged: Path, final: Path) -> None:
     """Put the complete folder `staged` in place of `final` (which may not exist yet)."""
+    _check_recoverable(final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staged.chmod(DIR_MODE)
     for written in _recorders:
@@ -222,13 +227,33 @@ def replace_folder(staged: Path, final: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
-def recover_stranded(folder: Path) -> list[str]:
-    """Put back every `.<name>.old` folder a kill left between the two renames of `replace_folder`."""
+def _check_recoverable(final: Path) -> None:
+    """A swap in a folder `recover_all` does not look in could strand its old copy there for good."""
+    root = workspace_root(final.parent.absolute())
+    if root is None:
+        return
+    names = SWAPPED_IN.get(final.parent.absolute().relative_to(root).as_posix(), frozenset())
+    if names is not None and final.name not in names:
+        raise ValueError(f"{final}: not a folder sofacast swaps (add it to atomic.SWAPPED_IN, so a kill is recovered)")
+
+
+def recover_all(root: Path) -> list[str]:
+    """`recover_stranded` in every folder of the workspace `root` where folders are swapped: the paths put back."""
+    recovered = []
+    for where, names in SWAPPED_IN.items():
+        if (root / where).is_dir():
+            recovered += [f"{where}/{name}" for name in recover_stranded(root / where, names)]
+    return recovered
+
+
+def recover_stranded(folder: Path, names: frozenset[str] | None = None) -> list[str]:
+    """Put back every `.<name>.old` folder a kill left between the two renames of `replace_folder` (of `names`
+    only, when given: the folder holds other files that are not sofacast's)."""
     recovered = []
     for backup in folder.glob(f".*{OLD_SUFFIX}"):
         name = backup.name[1:-len(OLD_SUFFIX)]
         final = folder / name
-        if not backup.is_dir() or not name:
+        if not backup.is_dir() or not name or (names is not None and name not in names):
             continue
         if final.exists():
             shutil.rmtree(backup, ignore_errors=True)  # the swap had finished; this is the replaced copy

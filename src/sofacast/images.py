@@ -1,5 +1,6 @@
-"""Images (the show's artwork): owns Pillow, which reads an image's header without decoding it, and draws the
-artwork `init` makes for a show that has none yet."""
+"""Images (the show's artwork, people's photos): owns Pillow, which reads an image's header without decoding it,
+makes the site's small square pictures from their pixels alone, and draws the artwork `init` makes for a show that
+has none yet."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from sofacast.errors import SofacastError
 from sofacast.slugs import transliterate
 
 FORMATS = ("PNG", "JPEG")  # what Apple accepts for artwork
+# What the site makes its pictures from, as Pillow names them -> as a producer knows them. MPO is a JPEG that holds
+# a second picture (a phone's depth map, a 3D camera's other eye): Pillow names it apart, but it is a JPEG.
+PICTURE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP", "GIF": "GIF"}
+PICTURE_KINDS = "PNG, JPEG, WebP or GIF"
+# Largest picture decoded, read from the header first: a few kB of PNG can claim 150 million pixels and take
+# gigabytes to decode. 40 MP is more than a phone's or most cameras' photo (12-24 MP; 6000 x 6000 px is 36) and
+# far more than a portrait shown at 240 px needs, while decoding it stays within a few hundred MB.
+MAX_PICTURE_PIXELS = 40_000_000
 ARTWORK_PIXELS = 3000  # Apple's preferred size, the largest it accepts
 _MARGIN = ARTWORK_PIXELS // 10
 # Apple: keep what matters out of the bottom fifth, where apps draw progress bars and labels over the artwork.
@@ -35,21 +44,48 @@ def image_size(path: Path) -> tuple[int, int] | None:
             return None
 
 
-def square_thumbnail(path: Path, pixels: int) -> bytes | None:
+class PictureError(SofacastError):
+    """A picture the site cannot be made from: not an image, another format, or too many pixels."""
+
+
+def square_thumbnail(path: Path, pixels: int) -> bytes:
     """A JPEG of the image cut to a centred square of `pixels` (smaller ones are not enlarged), turned upright as its
-    EXIF says; None when the file is not an image Pillow can read. Re-encoding also drops whatever else the file
-    carried (metadata, a camera's GPS position), which a web page should not pass on."""
+    EXIF says. It is made from the pixels alone, so nothing else the file carried (a JPEG comment with a camera's
+    serial number, EXIF and its GPS position, XMP, an ICC profile, PNG text) can reach a web page.
+    PictureError when the file is not a PNG, JPEG, WebP or GIF Pillow can read, or has over MAX_PICTURE_PIXELS."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # notes on a damaged EXIF block; bombs are refused below, before decoding
         try:
             with Image.open(path) as image:
+                _check_picture(path, image)
+                image.draft(None, (pixels * 2, pixels * 2))  # a JPEG decodes at the smallest scale still sharp enough
                 upright = ImageOps.exif_transpose(image).convert("RGB")
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError, EOFError):
-            return None
+        except Image.DecompressionBombError:  # Pillow's own limit, checked as it opens: far past ours
+            raise _too_large(path, f"over {2 * (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million pixels") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise PictureError(f"{path} is not an image that can be read ({PICTURE_KINDS})",
+                               "Replace it with a JPEG or PNG, or take it out of sofacast.toml") from None
     side = min(pixels, *upright.size)
+    square = ImageOps.fit(upright, (side, side), Image.Resampling.LANCZOS)
+    bare = Image.frombytes("RGB", square.size, square.tobytes())  # a new image: no info (comment, dpi...) to pass on
     out = io.BytesIO()
-    ImageOps.fit(upright, (side, side), Image.Resampling.LANCZOS).save(out, "JPEG", quality=85, optimize=True)
+    bare.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+def _check_picture(path: Path, image: Image.Image) -> None:
+    """Refuse from the header alone: Pillow reads any format it knows, whatever the file's name says."""
+    if image.format not in PICTURE_FORMATS:
+        raise PictureError(f"{path} is in {image.format or 'another'} format, not {PICTURE_KINDS}",
+                           "Save it as a JPEG or PNG, or take it out of sofacast.toml")
+    width, height = image.size
+    if width * height > MAX_PICTURE_PIXELS:
+        raise _too_large(path, f"{width} x {height} pixels")
+
+
+def _too_large(path: Path, size: str) -> PictureError:
+    return PictureError(f"{path} has {size}: more than the {MAX_PICTURE_PIXELS // 1_000_000} megapixels sofacast decodes",
+                        "Save a smaller copy: a portrait needs no more than 2000 x 2000 pixels")
 
 
 def title_artwork(title: str) -> bytes:

@@ -31,7 +31,8 @@ def sweep(root: Path) -> None:
         if partial.name != f"lock.{os.getpid()}.json":
             partial.unlink(missing_ok=True)
     shutil.rmtree(root / "episodes" / ".downloads", ignore_errors=True)
-    folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes"]
+    # site/: where replace_folder stages the search index beside its place when .sofacast/ is on another disk.
+    folders = [root, root / "transcripts", root / "feeds", root / "feeds" / "episodes", root / "episodes", root / "site"]
     folders += [Path(entry.path) for entry in _entries(root / "episodes")
                 if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(".")]
     for folder in folders:

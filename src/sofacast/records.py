@@ -172,6 +172,7 @@ class Show:
     people: dict[str, dict[str, str]] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)  # [site] as sofacast.toml sets it, checked by the schema
     transcribe: dict[str, str] = field(default_factory=dict)  # [transcribe] as set: model, language
+    cluster: dict[str, Any] = field(default_factory=dict)  # [cluster] as set: ca_file, cert, key, require_tls
     # Podcasting 2.0 channel tags as sofacast.toml sets them (funding, podroll, txt, license, location, trailer),
     # already checked by the schema; sofacast.feed.settings reads them into the feed's records.
     podcast: dict[str, Any] = field(default_factory=dict)

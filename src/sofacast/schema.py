@@ -26,6 +26,7 @@ LABEL = re.compile(r"S\d{1,3}")
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 MAX_NUMBER = 1_000_000
 MAX_TEXT = 100_000
+MAX_NAME = 300  # a title's or a person's name (the voice book's names too: `voices rename`)
 
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
@@ -43,7 +44,7 @@ def _has_text(value: str) -> str:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_no_controls), AfterValidator(_has_text)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME), AfterValidator(_no_controls), AfterValidator(_has_text)]
 Seconds = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=MAX_NUMBER)]
 
@@ -147,6 +148,27 @@ class TranscribeTable(_Table):
     language: Annotated[str, Field(pattern=r"^(?:[a-z]{2,3})?$")] = ""  # empty: the show's language
 
 
+def _pem_file(value: str) -> str:
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", value):
+        raise ValueError("an address, not a file on this machine")
+    return value
+
+
+# A certificate or key file: relative to the workspace folder, or absolute (they usually live outside it, in
+# /etc/ssl or ~/.dask: a private key has no place in a folder that is shared, synced or published from).
+PemFile = Annotated[str, Field(max_length=4096), AfterValidator(_no_controls), AfterValidator(_pem_file)]
+
+
+class ClusterTable(_Table):
+    """[cluster]: how `--cluster` reaches a Dask scheduler: the TLS files for tls:// addresses (else Dask's own
+    configuration's), and whether a plain tcp:// address is refused."""
+
+    ca_file: PemFile = ""
+    cert: PemFile = ""
+    key: PemFile = ""  # empty: the key is in the cert file
+    require_tls: bool = False
+
+
 class FundingTable(_Table):
     url: NeededAddress
     text: ShortName
@@ -200,6 +222,7 @@ class ShowFile(_Table):
     people: dict[Name, PersonLinks] = {}
     site: SiteTable = SiteTable()
     transcribe: TranscribeTable = TranscribeTable()
+    cluster: ClusterTable = ClusterTable()
     # Podcasting 2.0 channel tags, written when set.
     funding: list[FundingTable] = []
     podroll: list[PodrollTable] = []
@@ -367,6 +390,11 @@ SHOW_FORMS = {
     "transcribe.model": 'a faster-whisper model name or a CTranslate2 model folder inside the workspace, '
                         'e.g. model = "small.en" or model = "models/whisper-small-ct2"',
     "transcribe.language": 'the spoken language as Whisper names it, e.g. language = "fr" (default: the show\'s language)',
+    "cluster": 'a table: [cluster] with ca_file, cert, key (PEM files) and require_tls = true or false',
+    "cluster.ca_file": 'the PEM file of the CA that signed the cluster\'s certificates, e.g. ca_file = "/etc/dask/ca.pem"',
+    "cluster.cert": 'this machine\'s PEM certificate for the cluster, e.g. cert = "/etc/dask/client.pem"',
+    "cluster.key": 'the PEM file of that certificate\'s key (unencrypted), e.g. key = "/etc/dask/client-key.pem"',
+    "cluster.require_tls": "true or false (true: refuse plain tcp:// cluster addresses)",
     "funding": 'a list of [[funding]] tables with url = "https://…" and text = "Support the show"',
     "funding.url": 'an http(s) address, e.g. url = "https://example.org/donate"',
     "funding.text": 'up to 128 characters of text, e.g. text = "Support the show"',

@@ -8,10 +8,12 @@ command makes it again. A file that is missing is simply None.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sofacast.errors import WorkspaceError
 from sofacast.formats.transcript_json import DamagedTranscriptError, finite_seconds, transcript_from_dict
 from sofacast.jsonfile import MISSING, UnreadableJson, read_json
 from sofacast.records import Transcript
@@ -38,13 +40,26 @@ def _json(path: Path, remedy: str) -> Any:
         raise DamagedFile(path, exc.reason, remedy) from None
 
 
+def derived_path(workspace: Workspace, slug: str, suffix: str = ".json") -> Path:
+    """transcripts/<slug><suffix>, refused when it is a link that leads out of the workspace: whatever it points
+    at would be read, published on the site and linked from the feed as the show's own text."""
+    path = workspace.transcript_path(slug, suffix)
+    resolved = Path(os.path.realpath(path))  # not Path.resolve: a link loop is a missing file here, not an error
+    if not resolved.is_relative_to(os.path.realpath(workspace.root)):
+        command = "chunk" if suffix in (CHUNKS_SUFFIX, CHAPTERS_SUFFIX) else "transcribe"
+        raise WorkspaceError(f"transcripts/{path.name} is a link to {resolved}, outside the workspace",
+                             f"Put the file itself there instead of the link, or delete the link and run "
+                             f"'sofacast {command} {slug}' to make it again.")
+    return path
+
+
 def warn(damaged: DamagedFile) -> None:
     log.warning("%s; treating it as missing. %s", damaged, damaged.remedy)
 
 
 def read_transcript(workspace: Workspace, slug: str, with_words: bool = True) -> Transcript | None:
     """The transcript, or None when there is none; DamagedFile when one exists but cannot be read."""
-    path = workspace.transcript_path(slug)
+    path = derived_path(workspace, slug)
     remedy = f"Run 'sofacast transcribe {slug} --force' to make it again."
     data = _json(path, remedy)
     if data is MISSING:
@@ -88,7 +103,7 @@ def _valid_chapters(data: Any) -> list[dict[str, Any]] | None:
 
 def _derived(workspace: Workspace, slug: str, suffix: str, valid: Callable[[Any], Any], shape: str) -> Any:
     """A file `chunk` makes, checked by `valid`; None when missing, or damaged (with a warning)."""
-    path = workspace.transcript_path(slug, suffix)
+    path = derived_path(workspace, slug, suffix)
     remedy = f"Run 'sofacast chunk {slug}' to make it again."
     try:
         data = _json(path, remedy)

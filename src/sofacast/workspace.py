@@ -93,8 +93,8 @@ class Workspace:
     def writing(self, command: str, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the workspace lock; first repair what an interrupted run left behind."""
         with workspace_lock(self.root, command, wait, on_wait):
-            for slug in atomic.recover_stranded(self.episodes_dir) if self.episodes_dir.is_dir() else []:
-                log.warning("episodes/%s: put back in place (an earlier run was interrupted while replacing it)", slug)
+            for folder in atomic.recover_all(self.root):
+                log.warning("%s: put back in place (an earlier run was interrupted while replacing it)", folder)
             sweep(self.root)
             try:
                 yield
@@ -138,6 +138,7 @@ class Workspace:
             people={name: links.model_dump(exclude_defaults=True) for name, links in checked.people.items()},
             site=checked.site.model_dump(),
             transcribe=checked.transcribe.model_dump(exclude_defaults=True),
+            cluster=checked.cluster.model_dump(exclude_defaults=True),
             # The Podcasting 2.0 channel tags, together (read by sofacast.feed.settings).
             podcast=checked.model_dump(include={"funding", "podroll", "txt", "license", "location", "trailer"},
                                        exclude_unset=True, exclude_none=True),

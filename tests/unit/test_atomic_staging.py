@@ -222,3 +222,25 @@ def test_recover_stranded_drops_a_backup_whose_swap_had_finished(tmp_path: Path)
     assert sorted(os.listdir(tmp_path)) == [".notes.old", "doubt"]
     assert (tmp_path / "doubt" / "episode.toml").read_text() == "new"
 
+
+
+def test_recover_all_puts_back_the_sites_search_index_and_leaves_the_producers_folders(workspace: Path) -> None:
+    """Issue 26: a kill between the two renames of the search index's swap left site/.pagefind.old/ published for
+    good, as recovery looked in episodes/ only. site/ also holds the producer's own files: only ours are touched."""
+    site = workspace / "site"
+    (site / ".pagefind.old").mkdir(parents=True)
+    (site / ".pagefind.old" / "pagefind-entry.json").write_text("{}")
+    (site / ".drafts.old").mkdir()
+    (workspace / "episodes" / ".doubt.old").mkdir(parents=True)
+    assert sorted(atomic.recover_all(workspace)) == ["episodes/doubt", "site/pagefind"]
+    assert (site / "pagefind" / "pagefind-entry.json").read_text() == "{}"
+    assert sorted(os.listdir(site)) == [".drafts.old", "pagefind"]
+
+
+@pytest.mark.parametrize("place", ["feeds/episodes", "site/guests", "transcripts"])
+def test_replace_folder_swaps_nothing_where_recovery_would_not_look(workspace: Path, place: str) -> None:
+    staged = workspace / ".sofacast" / "tmp" / "stage" / "x"
+    staged.mkdir(parents=True)
+    with pytest.raises(ValueError, match="SWAPPED_IN"):
+        atomic.replace_folder(staged, workspace / place)
+    assert staged.is_dir() and not (workspace / place).exists()

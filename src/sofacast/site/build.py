@@ -51,6 +51,7 @@ class SiteResult:
 def build_site(workspace: Workspace) -> SiteResult:
     pages = site_pages(workspace)
     target = workspace.root / SITE_DIR
+    _refuse_links_out(target)
     result = SiteResult(target, 0)
     for name in ASSETS:
         _write(result, target / "assets" / name, resources.files("sofacast.site").joinpath("assets", name).read_text("utf-8"))
@@ -107,10 +108,7 @@ class _Images:
         target = self.folder / f"{name}-{stamp}.jpg"
         self.made.add(target.name)
         if not target.is_file():
-            picture = square_thumbnail(source, pixels)
-            if picture is None:
-                raise WorkspaceError(f"{source} is not an image that can be read (PNG, JPEG, WebP or GIF)",
-                                     "Replace it with a JPEG or PNG, or take it out of sofacast.toml.")
+            picture = square_thumbnail(source, pixels)  # PictureError: one line naming the file and the fix
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic.write_bytes(target, picture)
             self.result.written.append(target)
@@ -131,6 +129,25 @@ def _prune(folder: Path, keep: set[str]) -> list[Path]:
             shutil.rmtree(entry)
             removed.append(entry)
     return removed
+
+
+def _refuse_links_out(site: Path) -> None:
+    """A link in site/ to anything outside it would be published by an uploader that follows links, and pages
+    written through a linked folder would land outside: refused, as links out of the workspace are."""
+    home = os.path.realpath(site)
+    folders = [site] if site.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    resolved = os.path.realpath(entry.path)
+                    if not Path(resolved).is_relative_to(home):
+                        raise WorkspaceError(f"{SITE_DIR}/{Path(entry.path).relative_to(site)} is a link to {resolved}, "
+                                             f"outside {SITE_DIR}/",
+                                             "Remove the link or put the file itself there: the site publishes "
+                                             "whatever it points at.")
+                elif entry.is_dir():
+                    folders.append(Path(entry.path))
 
 
 def guests(episodes: list[EpisodePage]) -> dict[str, tuple[PersonOnPage, list[EpisodePage]]]:
@@ -155,10 +172,12 @@ def _write(result: SiteResult, path: Path, text: str) -> None:
 
 def _bring(result: SiteResult, source: Path, folder: Path) -> Path:
     """`source` in the site's `folder`: a hard link, else a copy; left alone when it is already the same file."""
-    target = folder / source.name
-    if target.is_file() and os.path.samefile(source, target):
+    target = folder / source.name  # named as the workspace names it, whatever a link inside it points at
+    source = _published_file(source, result.path.parent)
+    kept = target.is_file() and not target.is_symlink()  # a link put in site/ is replaced, never followed
+    if kept and os.path.samefile(source, target):
         return target
-    if target.is_file() and _size_and_mtime(target) == _size_and_mtime(source):
+    if kept and _size_and_mtime(target) == _size_and_mtime(source):
         return target  # a copy made by copy2, which keeps the mtime
     folder.mkdir(parents=True, exist_ok=True)
     with atomic.scratch_file(target) as scratch:
@@ -170,6 +189,17 @@ def _bring(result: SiteResult, source: Path, folder: Path) -> Path:
         atomic.move_into(scratch, target)
     result.written.append(target)
     return target
+
+
+def _published_file(source: Path, root: Path) -> Path:
+    """`source` with its links resolved, if that is inside the workspace `root`: a link out of it would publish
+    whatever it points at (a hard link or copy of the file, not a link, goes into the site)."""
+    resolved = Path(os.path.realpath(source))
+    if not resolved.is_relative_to(os.path.realpath(root)):
+        raise WorkspaceError(f"{source.relative_to(root) if source.is_relative_to(root) else source} is a link to "
+                             f"{resolved}, outside the workspace",
+                             "Put the file itself there instead of the link: the site publishes it.")
+    return resolved
 
 
 def _size_and_mtime(path: Path) -> tuple[int, int]:

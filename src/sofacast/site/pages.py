@@ -2,29 +2,31 @@
 
 An episode page holds its people, its chapters (the questions) and its transcript as sections: one
 per Q&A chunk (the question as its heading), each a list of paragraphs, each paragraph one speaker's
-consecutive sentences with their times. Text stays as the workspace has it; the templates escape it.
+consecutive sentences with their times. Every text is cleaned as the feed cleans it (no markup, no control or
+bidi-override characters: `sanitize.plain_text`), the show's own and the voice book's names included; the
+templates escape it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sofacast.addresses import public_url
 from sofacast.audio.published import published_audio
-from sofacast.feed.build import published_at
+from sofacast.feed.build import UNTITLED, published_at
 from sofacast.feed.episodes import hosts, person
 from sofacast.feed.guids import GuidLedger
 from sofacast.feed.settings import FeedSettings, feed_settings
 from sofacast.feed.write import earlier_episodes, episodes_in_feed, topic_index
 from sofacast.records import Episode, Segment, Show
-from sofacast.sanitize import plain_text
+from sofacast.sanitize import plain_text, title_text
 from sofacast.site.settings import SiteSettings, site_settings
 from sofacast.site.video import SourceVideo, source_video
 from sofacast.slugs import slugify
 from sofacast.speakers.voiceprints import Voiceprints
-from sofacast.transcripts import chapters_or_none, chunks_or_none, transcript_or_none
+from sofacast.transcripts import chapters_or_none, chunks_or_none, derived_path, transcript_or_none
 from sofacast.workspace import Workspace
 
 INTRODUCTION = "Introduction"
@@ -116,7 +118,14 @@ def site_pages(workspace: Workspace) -> SitePages:
         page.previous, related = earlier_episodes(index, slugs, position, settings)
         page.related = [RelatedEpisode(r.slug, r.shared_terms) for r in related]
     artwork_url = public_url(show, settings.artwork, workspace.root) if settings.artwork else show.image_url
-    return SitePages(show, settings.feed_url, settings.artwork, artwork_url, site, pages[::-1])
+    return SitePages(shown(show), settings.feed_url, settings.artwork, artwork_url, site, pages[::-1])
+
+
+def shown(show: Show) -> Show:
+    """The show as its pages name it: sofacast.toml's texts cleaned as the feed cleans them, so markup is not shown
+    as text and a right-to-left override cannot reorder every page."""
+    return replace(show, title=plain_text(show.title) or UNTITLED, description=plain_text(show.description),
+                   author=plain_text(show.author), hosts=[name for name in map(plain_text, show.hosts) if name])
 
 
 def episode_page(workspace: Workspace, show: Show, settings: FeedSettings, site: SiteSettings, episode: Episode,
@@ -149,7 +158,9 @@ def people_on_page(show: Show, settings: FeedSettings, site: SiteSettings, episo
     for role, people in (("host", hosts(show, episode)), ("guest", episode.guests)):
         for who in people:
             listed = person(who, role, settings.people)
-            name = book.name_of(listed.name)
+            # The voice book's names are typed by hand (`voices rename`) or hand-edited: clean, and as long as
+            # episode.toml allows a name.
+            name = title_text(book.name_of(listed.name)) or listed.name
             photo = site.photos.get(name) or site.photos.get(listed.name)
             found.append(PersonOnPage(name, role, plain_text(who.bio), listed.href or "", person_slug(name), photo))
     return found
@@ -177,7 +188,7 @@ def sections(chunks: list[dict[str, Any]], segments: list[Segment]) -> list[Sect
 def _paragraphs(segments: list[Segment]) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for segment in segments:
-        speaker = plain_text(segment.speaker) or "Unknown speaker"
+        speaker = title_text(segment.speaker) or "Unknown speaker"  # from the voice book: see people_on_page
         if not paragraphs or paragraphs[-1].speaker != speaker:
             paragraphs.append(Paragraph(speaker))
         paragraphs[-1].sentences.append(Sentence(segment.start, segment.end, plain_text(segment.text)))
@@ -185,7 +196,8 @@ def _paragraphs(segments: list[Segment]) -> list[Paragraph]:
 
 
 def _downloads(workspace: Workspace, slug: str) -> dict[str, Path]:
-    return {"Transcript (WebVTT)": workspace.transcript_path(slug, ".vtt"),
-            "Transcript (SRT)": workspace.transcript_path(slug, ".srt"),
-            "Transcript (text)": workspace.transcript_path(slug, ".txt"),
-            "Chapters (JSON)": workspace.transcript_path(slug, ".chapters.json")}
+    """The files offered for download (copied into the site), each refused if it is a link out of the workspace."""
+    return {"Transcript (WebVTT)": derived_path(workspace, slug, ".vtt"),
+            "Transcript (SRT)": derived_path(workspace, slug, ".srt"),
+            "Transcript (text)": derived_path(workspace, slug, ".txt"),
+            "Chapters (JSON)": derived_path(workspace, slug, ".chapters.json")}

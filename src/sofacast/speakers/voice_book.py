@@ -19,7 +19,7 @@ from sofacast.errors import SofacastError
 from sofacast.records import Episode, Transcript
 from sofacast.speakers.labelling import speakers_override
 from sofacast.speakers.naming import NEUTRAL
-from sofacast.speakers.voiceprints import PLACEHOLDER, VoiceBookError, Voiceprints
+from sofacast.speakers.voiceprints import PLACEHOLDER, VoiceBookError, Voiceprints, usable_name
 from sofacast.workspace import EPISODE_FILE, Workspace
 
 log = logging.getLogger(__name__)
@@ -132,19 +132,27 @@ def confirmed_speakers(transcript: Transcript, given: list[str]) -> dict[str, st
     if not named:
         raise VoiceBookError(f"no voice in {transcript.episode} has a person's name yet ({_voices(labels, transcript)})",
                              f"Say who they are: sofacast voices confirm {transcript.episode} S1=\"Name\" S2=\"Name\"")
-    return named
+    return {label: _shown_name(transcript, label, name) for label, name in named.items()}
+
+
+def _shown_name(transcript: Transcript, label: str, name: str) -> str:
+    """A name the transcript shows, checked as a typed one is: [speakers] must load again, and the site shows it."""
+    try:
+        return usable_name(name, f"{transcript.episode}'s {label} name")
+    except VoiceBookError as exc:
+        raise VoiceBookError(exc.problem, f'Say who it is in plain text: sofacast voices confirm {transcript.episode} '
+                                          f'{label}="Name"') from None
 
 
 def _confirmed_pair(pair: str, labels: list[str], transcript: Transcript) -> tuple[str, str]:
     label, equals, name = pair.partition("=")
-    label, name = _label(label.strip()), " ".join(name.split())
-    if not equals or not name:
-        raise VoiceBookError(f"'{pair}' is not LABEL=NAME", 'Give each voice as S2="Sheila Brook" (or "Speaker 2=Sheila Brook")')
+    label = _label(label.strip())
+    if not equals or not name.strip():
+        raise VoiceBookError(f"'{pair[:80]}' is not LABEL=NAME",
+                             'Give each voice as S2="Sheila Brook" (or "Speaker 2=Sheila Brook")')
     if label not in labels:
-        raise VoiceBookError(f"{transcript.episode} has no voice {label}", f"Its voices: {_voices(labels, transcript)}")
-    if PLACEHOLDER.fullmatch(name):
-        raise VoiceBookError(f"'{name}' is not a person's name", "Give the person's name as transcripts should show it")
-    return label, name
+        raise VoiceBookError(f"{transcript.episode} has no voice {label[:20]}", f"Its voices: {_voices(labels, transcript)}")
+    return label, usable_name(name, f"the name for {label}")
 
 
 def _label(written: str) -> str:

@@ -17,6 +17,7 @@ import difflib
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ import numpy as np
 from sofacast import atomic
 from sofacast.errors import SofacastError
 from sofacast.jsonfile import MISSING, UnreadableJson, read_json, reason
+from sofacast.sanitize import plain_text
+from sofacast.schema import MAX_NAME
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,9 @@ EMBEDDING_SIZE = 256
 LIST_HINT = "Run 'sofacast voices' to list the remembered voices"
 # Names that stand for nobody in particular: never a person in the book.
 PLACEHOLDER = re.compile(r"S\d+|Guest|Speaker\s*\d+", re.IGNORECASE)
+# Never in a typed name: controls (a tab or a newline is a space), the bidi embeddings, overrides and isolates that
+# reorder what a reader sees, a byte-order mark, non-characters, and bytes the terminal could not decode.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 class VoiceBookError(SofacastError):
@@ -172,11 +178,11 @@ class Voiceprints:
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
         close += [known for known in names if name.casefold() in known.casefold() and known not in close]
         hint = f"Close names: {', '.join(close[:3])}. {LIST_HINT}" if close else LIST_HINT
-        raise VoiceBookError(f"no remembered voice named '{name}'", hint)
+        raise VoiceBookError(f"no remembered voice named '{_shortened(name)}'", hint)
 
     def rename(self, old: str, new: str) -> str:
         """Call the person `old` `new` from now on; returns the name they had."""
-        person, new = self.person(old), _usable_name(new)
+        person, new = self.person(old), usable_name(new)
         if new == person:
             raise VoiceBookError(f"the voice is already called '{new}'", "Give a different name")
         if new in self.people:
@@ -254,9 +260,25 @@ def _combined(first: Contribution, second: Contribution) -> Contribution:
     return Contribution(seconds, embedding.astype(np.float32))
 
 
-def _usable_name(name: str) -> str:
-    name = " ".join(name.split())
-    if not name or PLACEHOLDER.fullmatch(name):
-        raise VoiceBookError(f"'{name}' is not a person's name" if name else "the new name is empty",
+def usable_name(given: str, who: str = "the new name") -> str:
+    """A person's name as `voices rename` and `voices confirm` store it, spaces tidied. VoiceBookError (naming `who`)
+    when it is empty or a placeholder, longer than episode.toml allows a name, or holds a control or bidi-override
+    character or markup: the feed and the site would show it otherwise than it was typed, or reorder the page."""
+    hidden = _HIDDEN.search(given)
+    if hidden:
+        raise VoiceBookError(f"{who} holds a control or bidi-override character (U+{ord(hidden.group()):04X})",
+                             "Type the person's name again as plain text")
+    name = " ".join(given.split())
+    if len(name) > MAX_NAME:
+        raise VoiceBookError(f"{who} is {len(name):,} characters long, more than the {MAX_NAME} a name may have",
                              "Give the person's name as transcripts should show it")
+    if not name or PLACEHOLDER.fullmatch(name):
+        raise VoiceBookError(f"'{name}' is not a person's name" if name else f"{who} is empty",
+                             "Give the person's name as transcripts should show it")
+    if plain_text(name) != unicodedata.normalize("NFC", name):
+        raise VoiceBookError(f"'{name}' holds markup", "Give the person's name as plain text, without <tags>")
     return name
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= 80 else name[:79] + "…"
