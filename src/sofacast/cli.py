@@ -33,7 +33,8 @@ command = functools.partial(app.command, cls=PlainHelpCommand)
 
 ClusterOption = Annotated[str | None, typer.Option(
     "--cluster", envvar="SOFACAST_CLUSTER", show_default=False,
-    help="Do each episode's audio work on a Dask cluster: tcp://HOST:8786, or local (local:N) for N worker "
+    help="Do each episode's audio work on a Dask cluster: tls://HOST:8786 (certificates from [cluster] in "
+         "sofacast.toml or Dask's configuration), tcp://HOST:8786 (unencrypted), or local (local:N) for N worker "
          "processes here. Needs: pip install 'sofacast[cluster]'.")]
 SharedStorageOption = Annotated[bool, typer.Option(
     "--shared-storage", help="With --cluster: the workers read the media at the workspace's own path (storage "

@@ -74,6 +74,10 @@ def publish_source(workspace: Workspace, request: PublishRequest, on_progress: P
     tell = on_progress or (lambda done, total, what: None)
     # Before anything is pulled: a model that cannot hear the show's language stops here, with nothing written.
     transcriber = Transcriber(workspace, engine=request.engine, model=request.model)
+    if request.cluster:  # likewise a cluster that cannot be used (its address, its certificates)
+        from sofacast.cluster.catalogue import checked_cluster
+
+        checked_cluster(workspace, request.cluster)
     try:
         for pulled in pull(workspace, request.source, request.pull,
                            on_progress=lambda label, got, total: tell(got, total, f"Downloading {label[:30]}")):

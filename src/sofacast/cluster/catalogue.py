@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sofacast.cluster.connect import ClusterError, connected
+from sofacast.cluster.connect import ClusterError, Target, cluster_settings, cluster_target, connected
 from sofacast.cluster.worker import EpisodeJob, device_here, transcribe_episode
 from sofacast.errors import SofacastError
 from sofacast.formats.transcript_json import transcript_from_dict
 from sofacast.records import Transcript
 from sofacast.transcribe.models import DEFAULT_MODEL
 from sofacast.transcribe.pipeline import EpisodePlan, Transcriber, TranscribeResult
+from sofacast.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +50,14 @@ def transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], address: s
                           on_progress: ClusterProgress | None = None) -> ClusterRun:
     """Transcribe `slugs` with the cluster at `address`. An episode that fails is in `failures`; the others go on."""
     run, started = ClusterRun(), time.monotonic()
-    with connected(address) as client:
+    target = checked_cluster(transcriber.workspace, address)
+    with connected(target) as client:
         from distributed import as_completed
 
         workers = len(client.scheduler_info().get("workers", {}))
         if not workers:
             log.warning("the cluster at %s has no workers yet: episodes wait until one joins (dask worker %s)",
-                        address, address)
+                        target.address, target.address)
         workers = max(1, workers)
         _use_workers_device(client, transcriber)
         plans = _plans(transcriber, slugs, force, run)
@@ -94,6 +96,12 @@ def transcribe_on_cluster(transcriber: Transcriber, slugs: list[str], address: s
                 on_progress(len(run.results) + len(run.failures), len(slugs), f"{run.speed:.1f} h of audio per hour")
     run.wall_seconds = time.monotonic() - started
     return run
+
+
+def checked_cluster(workspace: Workspace, address: str) -> Target:
+    """--cluster's address with sofacast.toml's [cluster] settings, checked before any work starts (publish checks
+    before it pulls anything): one ClusterError if it cannot be used."""
+    return cluster_target(address, cluster_settings(workspace.root, workspace.show().cluster))
 
 
 def _use_workers_device(client: Any, transcriber: Transcriber) -> None:
