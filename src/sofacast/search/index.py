@@ -31,7 +31,8 @@ from sofacast.workspace import EPISODE_FILE, Workspace
 
 log = logging.getLogger(__name__)
 INDEX_PATH = Path(".sofacast") / "search.sqlite"
-SCHEMA_VERSION = 1
+# 2: guests stored as they are written (JSON without \u escapes), so --guest finds "Tomás".
+SCHEMA_VERSION = 2
 # How long a writer waits for another (a rebuild of a large catalogue takes tens of seconds).
 BUSY_SECONDS = 120.0
 SCHEMA = """
@@ -108,6 +109,10 @@ class IndexBusyError(SearchError):
     """Another command holds the index for writing longer than we wait."""
 
 
+class IndexStorageError(SearchError):
+    """The disk under .sofacast/ is full or failing; the index keeps its last committed state."""
+
+
 class SearchIndex:
     def __init__(self, workspace: Workspace, connection: sqlite3.Connection) -> None:
         self.workspace = workspace
@@ -117,24 +122,27 @@ class SearchIndex:
     def open(cls, workspace: Workspace, busy_seconds: float = BUSY_SECONDS) -> SearchIndex:
         path = workspace.root / INDEX_PATH
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = None
         try:
-            connection = _connect(path, busy_seconds)
-            index = cls(workspace, connection)
-            index._ensure_schema()
+            return cls._open(workspace, path, busy_seconds)
         except sqlite3.Error as exc:
-            if connection is not None:
-                connection.close()
-            if is_busy(exc):
-                raise IndexBusyError("the search index is busy: another command is rebuilding it",
-                                     "Run the command again when it has finished.") from None
-            if not (_damaged(exc) or path.is_dir()):
-                raise SearchError(f"cannot open the search index {INDEX_PATH} ({exc})",
-                                  "Check that the workspace folder is writable, then run the command again.") from None
-            # Damaged, or not ours at all: it is only derived data, so start afresh.
-            _discard(path)
-            index = cls(workspace, _connect(path, busy_seconds))
+            problem = _open_problem(exc, workspace, path)
+            if problem is not None:
+                raise problem from None
+        # Damaged, or not ours at all: it is only derived data, so start afresh.
+        _discard(path)
+        try:
+            return cls._open(workspace, path, busy_seconds)
+        except sqlite3.Error as exc:
+            raise _open_problem(exc, workspace, path) or _unopenable(exc) from None
+
+    @classmethod
+    def _open(cls, workspace: Workspace, path: Path, busy_seconds: float) -> SearchIndex:
+        index = cls(workspace, _connect(path, busy_seconds))
+        try:
             index._ensure_schema()
+        except BaseException:
+            index.close()
+            raise
         return index
 
     def close(self) -> None:
@@ -142,20 +150,32 @@ class SearchIndex:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent writers queue."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so that concurrent writers queue.
+
+        It commits whole or not at all: on a full disk the readers keep the index as it was before it began."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if is_busy(exc):
                 raise IndexBusyError("the search index is busy: another command is writing it",
                                      "Run the command again when it has finished.") from None
-            raise
+            raise _storage_error(exc, self.workspace) or exc from None
         try:
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            self._roll_back()
+            if isinstance(exc, sqlite3.Error):
+                raise _storage_error(exc, self.workspace) or exc from None
             raise
-        self.db.execute("COMMIT")
+
+    def _roll_back(self) -> None:
+        # A full disk makes SQLite roll the transaction back itself; a second ROLLBACK would hide why.
+        if self.db.in_transaction:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error as exc:  # WAL readers ignore an uncommitted tail anyway
+                log.debug("rollback of the search index failed: %s", exc)
 
     def _version(self) -> int | None:
         try:
@@ -245,8 +265,8 @@ class SearchIndex:
             cursor = self.db.execute(
                 "INSERT INTO passages (episode, episode_title, published, guests, speaker, question, question_index, chunk,"
                 " start, end, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (p.episode, p.episode_title, p.published, json.dumps(p.guests), p.speaker, p.question, p.question_index,
-                 p.chunk, p.start, p.end, p.text))
+                (p.episode, p.episode_title, p.published, json.dumps(p.guests, ensure_ascii=False), p.speaker, p.question,
+                 p.question_index, p.chunk, p.start, p.end, p.text))
             self.db.execute("INSERT INTO passages_fts(rowid, text) VALUES (?, ?)", (cursor.lastrowid, p.text))
             self.db.execute("INSERT INTO passages_trigram(rowid, text, speaker) VALUES (?, ?, ?)",
                             (cursor.lastrowid, p.text, p.speaker))
@@ -266,6 +286,9 @@ class SearchIndex:
         try:
             rows = self.db.execute(sql, [match, *args, limit]).fetchall()
         except sqlite3.OperationalError as exc:
+            storage = _storage_error(exc, self.workspace)
+            if storage is not None:
+                raise storage from None
             raise SearchError(f"cannot read the query ({_plain(exc)})",
                               'Use words, "exact phrases", OR, NOT and prefix*; or --substring for part of a name.') from None
         return [_hit(row) for row in rows]
@@ -274,15 +297,51 @@ class SearchIndex:
 def _connect(path: Path, busy_seconds: float) -> sqlite3.Connection:
     # Autocommit mode: transactions are begun explicitly (BEGIN IMMEDIATE), never implicitly by the driver.
     db = sqlite3.connect(path, timeout=busy_seconds, isolation_level=None)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    except sqlite3.Error:
+        db.close()
+        raise
     return db
+
+
+def _open_problem(exc: sqlite3.Error, workspace: Workspace, path: Path) -> SearchError | None:
+    """What to say when the index cannot be opened; None when the file is damaged or not ours (start afresh)."""
+    if is_busy(exc):
+        return IndexBusyError("the search index is busy: another command is rebuilding it",
+                              "Run the command again when it has finished.")
+    # Never discard the old index for want of space: it is still good, and a new one would not fit either.
+    storage = _storage_error(exc, workspace)
+    if storage is not None or _damaged(exc) or path.is_dir():
+        return storage
+    return _unopenable(exc)
+
+
+def _unopenable(exc: sqlite3.Error) -> SearchError:
+    return SearchError(f"cannot open the search index {INDEX_PATH} ({exc})",
+                       "Check that the workspace folder is writable, then run the command again.")
 
 
 def _damaged(exc: sqlite3.Error) -> bool:
     """Errors that say the file is not a (usable) index of ours, rather than that it is in use or unreachable."""
     text = str(exc).lower()
     return any(sign in text for sign in ("not a database", "malformed", "no such module", "corrupt", "vtable constructor"))
+
+
+def _storage_error(exc: sqlite3.Error, workspace: Workspace) -> IndexStorageError | None:
+    """The one line for a full or failing disk (SQLite's SQLITE_FULL and SQLITE_IOERR), None for any other error."""
+    folder = workspace.root / INDEX_PATH.parent
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_FULL or "database or disk is full" in str(exc):
+        return IndexStorageError(f"disk full: no room to write the search index in {folder}",
+                                 "Free space on that disk, then run the command again; "
+                                 "the index as it was before is kept and still answers searches.")
+    if code == sqlite3.SQLITE_IOERR or "disk I/O error" in str(exc):
+        return IndexStorageError(f"the disk failed while writing the search index in {folder} ({exc})",
+                                 "Check that disk and its free space, then run the command again; "
+                                 "the index as it was before is kept.")
+    return None
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
@@ -303,7 +362,9 @@ def _plain(exc: sqlite3.Error) -> str:
 
 
 def _like(value: str) -> str:
-    return f"%{value}%"
+    """Part of a name, matched as typed: % and _ in it are characters, not LIKE wildcards."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _same(value: str) -> str:
@@ -312,8 +373,8 @@ def _same(value: str) -> str:
 
 # filter field -> (SQL condition, how the value is bound); --question picks by the value's form.
 _FILTERS = {
-    "guest": ("p.guests LIKE ?", _like),
-    "speaker": ("p.speaker LIKE ?", _like),
+    "guest": ("p.guests LIKE ? ESCAPE '\\'", _like),
+    "speaker": ("p.speaker LIKE ? ESCAPE '\\'", _like),
     "episode": ("p.episode = ?", _same),
     "since": ("p.published >= ?", _same),
     "until": ("p.published <= ?", _same),
@@ -326,7 +387,7 @@ def _filter_sql(filters: Filters) -> tuple[str, list[object]]:
     if filters.question:
         by_number = re.fullmatch(r"[0-9]{1,6}", filters.question) is not None
         conditions.append(("p.question_index = ?", int, filters.question) if by_number
-                          else ("p.question LIKE ?", _like, filters.question))
+                          else ("p.question LIKE ? ESCAPE '\\'", _like, filters.question))
     return "".join(f" AND {sql}" for sql, _, _ in conditions), [bind(value) for _, bind, value in conditions]
 
 
