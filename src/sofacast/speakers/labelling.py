@@ -15,7 +15,7 @@ import numpy as np
 from sofacast.records import DiarizationInputs, DiarizationRecord, Episode, Segment, Show, SpeakerTurn, Transcript
 from sofacast.speakers.assign import label_segments
 from sofacast.speakers.diarize import Diarization
-from sofacast.speakers.naming import NEUTRAL, name_speakers
+from sofacast.speakers.naming import name_speakers
 from sofacast.speakers.voiceprints import PLACEHOLDER, Voiceprints
 from sofacast.turns import group_turns
 
@@ -102,7 +102,7 @@ def guessed_names(transcript: Transcript) -> dict[str, str]:
     for label, reason in transcript.diarization.named_by.items():
         name = transcript.speakers.get(label, label)
         sure = reason.startswith("voiceprint") or reason in (NAMED_BY_EPISODE, NAMED_BY_PUBLISHER)
-        if not sure and not NEUTRAL.fullmatch(name) and not PLACEHOLDER.fullmatch(name):
+        if not sure and not PLACEHOLDER.fullmatch(name):  # nor a neutral "Speaker N"
             guessed.setdefault(name, reason)
     return guessed
 

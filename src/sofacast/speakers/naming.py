@@ -20,7 +20,6 @@ The episode's `speakers` table (an editor's word, also sure) is applied by the c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -48,7 +47,6 @@ IN_ORDER = "order of appearance (a guess: nothing else tells these voices apart)
 UNNAMED_NOBODY_LEFT = "unnamed: nobody listed is left for this voice"
 UNNAMED_WHICH = "unnamed: nothing tells which of {count} voices is {people}"
 UNNAMED_WHETHER = "unnamed: nothing tells whether this voice is {people}"
-NEUTRAL = re.compile(r"Speaker \d+")  # the neutral labels this module gives
 
 
 @dataclass

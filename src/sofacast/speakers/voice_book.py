@@ -18,7 +18,6 @@ from typing import Any
 from sofacast.errors import SofacastError
 from sofacast.records import Episode, Transcript
 from sofacast.speakers.labelling import speakers_override
-from sofacast.speakers.naming import NEUTRAL
 from sofacast.speakers.voiceprints import PLACEHOLDER, VoiceBookError, Voiceprints, usable_name
 from sofacast.workspace import EPISODE_FILE, Workspace
 
@@ -128,7 +127,7 @@ def confirmed_speakers(transcript: Transcript, given: list[str]) -> dict[str, st
     if given:
         return dict(_confirmed_pair(pair, labels, transcript) for pair in given)
     named = {label: name for label, name in transcript.speakers.items()
-             if label in labels and not NEUTRAL.fullmatch(name) and not PLACEHOLDER.fullmatch(name)}
+             if label in labels and not PLACEHOLDER.fullmatch(name)}  # nor a neutral "Speaker N"
     if not named:
         raise VoiceBookError(f"no voice in {transcript.episode} has a person's name yet ({_voices(labels, transcript)})",
                              f"Say who they are: sofacast voices confirm {transcript.episode} S1=\"Name\" S2=\"Name\"")
